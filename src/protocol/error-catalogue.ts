@@ -1,0 +1,102 @@
+/**
+ * The closed catalogue of Clawgate error codes. Every error that crosses a boundary (wire, CLI exit)
+ * carries one of these codes as `details.code`; the wire `error.code` and the CLI exit code derive from it.
+ */
+export type WireErrorCode = 'NOT_LINKED' | 'NOT_PAIRED' | 'AGENT_TIMEOUT' | 'INVALID_REQUEST' | 'UNAVAILABLE';
+
+/** What kind of failure a code is; the CLI maps kinds to exit codes in one place. */
+export type ErrorKind =
+  | 'usage'
+  | 'config'
+  | 'unreachable'
+  | 'auth'
+  | 'pairing'
+  | 'scope'
+  | 'not-found'
+  | 'conflict'
+  | 'protocol'
+  | 'unavailable'
+  | 'internal';
+
+interface CatalogueEntry {
+  readonly wire: WireErrorCode;
+  readonly kind: ErrorKind;
+  readonly retryable?: boolean;
+}
+
+export const ERROR_CATALOGUE = {
+  // Handshake (protocol-v3 §3)
+  INVALID_FRAME: { wire: 'INVALID_REQUEST', kind: 'protocol' },
+  HANDSHAKE_REQUIRED: { wire: 'INVALID_REQUEST', kind: 'protocol' },
+  CONNECT_REPEATED: { wire: 'INVALID_REQUEST', kind: 'protocol' },
+  INVALID_CONNECT_PARAMS: { wire: 'INVALID_REQUEST', kind: 'protocol' },
+  PROTOCOL_MISMATCH: { wire: 'INVALID_REQUEST', kind: 'protocol' },
+  INVALID_ROLE: { wire: 'INVALID_REQUEST', kind: 'protocol' },
+  ORIGIN_NOT_ALLOWED: { wire: 'INVALID_REQUEST', kind: 'auth' },
+  DEVICE_IDENTITY_REQUIRED: { wire: 'NOT_PAIRED', kind: 'auth' },
+  DEVICE_AUTH_INVALID: { wire: 'INVALID_REQUEST', kind: 'auth' },
+  AUTH_TOKEN_MISSING: { wire: 'INVALID_REQUEST', kind: 'auth' },
+  AUTH_TOKEN_MISMATCH: { wire: 'INVALID_REQUEST', kind: 'auth' },
+  AUTH_DEVICE_TOKEN_MISMATCH: { wire: 'INVALID_REQUEST', kind: 'auth' },
+  AUTH_RATE_LIMITED: { wire: 'INVALID_REQUEST', kind: 'auth', retryable: true },
+  PAIRING_REQUIRED: { wire: 'NOT_PAIRED', kind: 'pairing' },
+  PAIRING_REFUSED: { wire: 'NOT_PAIRED', kind: 'pairing' },
+  // Requests after the handshake
+  UNKNOWN_METHOD: { wire: 'INVALID_REQUEST', kind: 'protocol' },
+  INVALID_PARAMS: { wire: 'INVALID_REQUEST', kind: 'usage' },
+  MISSING_SCOPE: { wire: 'INVALID_REQUEST', kind: 'scope' },
+  UNAUTHORIZED_ROLE: { wire: 'INVALID_REQUEST', kind: 'scope' },
+  FORBIDDEN: { wire: 'INVALID_REQUEST', kind: 'scope' },
+  SCOPE_ESCALATION: { wire: 'INVALID_REQUEST', kind: 'scope' },
+  UNKNOWN_REQUEST_ID: { wire: 'INVALID_REQUEST', kind: 'not-found' },
+  UNKNOWN_DEVICE: { wire: 'INVALID_REQUEST', kind: 'not-found' },
+  UNKNOWN_ROLE: { wire: 'INVALID_REQUEST', kind: 'not-found' },
+  AMBIGUOUS_ID: { wire: 'INVALID_REQUEST', kind: 'usage' },
+  RATE_LIMITED: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
+  INTERNAL: { wire: 'UNAVAILABLE', kind: 'internal' },
+  // Local (CLI, client, config, store); never sent by the gateway
+  USAGE: { wire: 'INVALID_REQUEST', kind: 'usage' },
+  CONFIG_INVALID: { wire: 'INVALID_REQUEST', kind: 'config' },
+  STATE_DIR_INVALID: { wire: 'INVALID_REQUEST', kind: 'config' },
+  STORE_UNAVAILABLE: { wire: 'UNAVAILABLE', kind: 'internal' },
+  GATEWAY_UNREACHABLE: { wire: 'UNAVAILABLE', kind: 'unreachable', retryable: true },
+  GATEWAY_TIMEOUT: { wire: 'UNAVAILABLE', kind: 'unreachable', retryable: true },
+  GATEWAY_CLOSED: { wire: 'UNAVAILABLE', kind: 'unreachable', retryable: true },
+  GATEWAY_ALREADY_RUNNING: { wire: 'UNAVAILABLE', kind: 'conflict' },
+  PORT_IN_USE: { wire: 'UNAVAILABLE', kind: 'conflict' },
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** Close instruction attached to a handshake failure: the gateway sends the error, then closes. */
+export interface CloseSpec {
+  readonly code: number;
+  readonly reason: string;
+}
+
+/** The one error type of Clawgate: a catalogue code, a human message that names the next step, details. */
+export class ClawgateError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown>;
+  readonly close: CloseSpec | undefined;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, close?: CloseSpec) {
+    super(message);
+    this.name = 'ClawgateError';
+    this.code = code;
+    this.details = details;
+    this.close = close;
+  }
+
+  get wireCode(): WireErrorCode {
+    return ERROR_CATALOGUE[this.code].wire;
+  }
+
+  get kind(): ErrorKind {
+    return ERROR_CATALOGUE[this.code].kind;
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CATALOGUE, value);
+}

@@ -1,0 +1,31 @@
+/** Event names the gateway may emit (advertised in hello-ok.features.events). */
+export const EVENT_NAMES = [
+  'connect.challenge',
+  'tick',
+  'presence',
+  'shutdown',
+  'health',
+  'device.pair.requested',
+  'device.pair.resolved',
+] as const;
+export type EventName = (typeof EVENT_NAMES)[number];
+
+/** Which scope an operator needs to receive an event; events absent here go to every operator. */
+export const EVENT_SCOPES: Partial<Record<EventName, string>> = {
+  'device.pair.requested': 'operator.pairing',
+  'device.pair.resolved': 'operator.pairing',
+  presence: 'operator.read',
+};
+
+/** Close codes the gateway uses beyond RFC 6455's. */
+export const CLOSE_CODES = {
+  normal: 1000,
+  goingAway: 1001,
+  protocolMismatch: 1002,
+  policy: 1008,
+  tooBig: 1009,
+  internal: 1011,
+  tickTimeout: 4000,
+  /** The device's token for this role was rotated or revoked, or the device was removed. */
+  credentialsChanged: 4001,
+} as const;

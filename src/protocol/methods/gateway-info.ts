@@ -1,0 +1,59 @@
+import { Type } from '@sinclair/typebox';
+import { defineMethod } from './define.js';
+
+const closed = { additionalProperties: false } as const;
+
+export const health = defineMethod({
+  name: 'health',
+  summary: 'Liveness and a summary of channels, agents and sessions (OpenClaw health shape).',
+  params: Type.Optional(Type.Object({ probe: Type.Optional(Type.Boolean()) }, closed)),
+  result: Type.Object({
+    ok: Type.Boolean(),
+    ts: Type.Integer(),
+    durationMs: Type.Integer({ minimum: 0 }),
+    channels: Type.Record(Type.String(), Type.Unknown()),
+    channelOrder: Type.Array(Type.String()),
+    channelLabels: Type.Record(Type.String(), Type.String()),
+    heartbeatSeconds: Type.Integer({ minimum: 0 }),
+    defaultAgentId: Type.String(),
+    agents: Type.Array(Type.Unknown()),
+    sessions: Type.Object({ path: Type.String(), count: Type.Integer({ minimum: 0 }), recent: Type.Array(Type.Unknown()) }),
+  }),
+  scope: null,
+  roles: ['operator', 'node'],
+});
+
+const SecretInfo = Type.Object({
+  source: Type.Union([Type.Literal('config'), Type.Literal('env'), Type.Literal('flag'), Type.Literal('none')]),
+  fingerprint: Type.Optional(Type.String()),
+});
+
+export const status = defineMethod({
+  name: 'status',
+  summary: 'Gateway version, uptime, bind, auth provenance (fingerprint only) and device counts.',
+  params: Type.Optional(Type.Object({}, closed)),
+  result: Type.Object({
+    ok: Type.Literal(true),
+    version: Type.String(),
+    protocol: Type.Integer(),
+    pid: Type.Integer(),
+    startedAtMs: Type.Integer(),
+    uptimeMs: Type.Integer({ minimum: 0 }),
+    bind: Type.Object({ mode: Type.String(), host: Type.String(), port: Type.Integer() }),
+    auth: Type.Object({ mode: Type.String(), token: SecretInfo }),
+    devices: Type.Object({ paired: Type.Integer({ minimum: 0 }), pending: Type.Integer({ minimum: 0 }) }),
+    connections: Type.Integer({ minimum: 0 }),
+    stateDirId: Type.String(),
+    stateDir: Type.Optional(Type.String()),
+    configPath: Type.Optional(Type.String()),
+  }),
+  scope: 'operator.read',
+});
+
+export const systemPresence = defineMethod({
+  name: 'system-presence',
+  summary: 'Connected clients.',
+  params: Type.Optional(Type.Object({}, closed)),
+  result: Type.Array(Type.Object({ ts: Type.Integer() }, { additionalProperties: true })),
+  scope: 'operator.read',
+});

@@ -1,0 +1,25 @@
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import type { Static, TSchema } from '@sinclair/typebox';
+
+/** A compiled validator with readable errors ("at /client/id: Expected string"). */
+export interface Validator<T extends TSchema> {
+  check(value: unknown): value is Static<T>;
+  /** First few problems, each naming the key path; empty when valid. */
+  errors(value: unknown, max?: number): string[];
+}
+
+/** Compile a TypeBox schema once; validation is then a plain function call. */
+export function compile<T extends TSchema>(schema: T): Validator<T> {
+  const checker: TypeCheck<T> = TypeCompiler.Compile(schema);
+  return {
+    check: (value: unknown): value is Static<T> => checker.Check(value),
+    errors(value: unknown, max = 3): string[] {
+      const out: string[] = [];
+      for (const e of checker.Errors(value)) {
+        out.push(`${e.path === '' ? '(root)' : e.path}: ${e.message}`);
+        if (out.length >= max) break;
+      }
+      return out;
+    },
+  };
+}
