@@ -63,14 +63,24 @@ function fmtBytes(n) {
   return n > 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(0)} MB`;
 }
 
+// Under `npm run test:compat`, npm exports npm_config_local_prefix (the repo),
+// npm_config_loglevel=silent and friends; a child npm would honour them. Keep
+// only what locates the registry, its certificates and the download cache.
+function npmEnv() {
+  const keep = /^npm_config_(cache|userconfig|globalconfig|registry|cafile|ca|strict_ssl|proxy|https_proxy|noproxy)$/i;
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) || keep.test(k)) env[k] = v;
+  return env;
+}
+
 // npm prints little while installing; at --loglevel=http it logs each fetch,
 // which we count to show a heartbeat instead of dumping thousands of lines.
 function runNpmInstall(cache) {
   return new Promise((resolve, reject) => {
-    const args = ['install', '--ignore-scripts', '--no-audit', '--no-fund',
+    const args = ['install', '--prefix', cache, '--ignore-scripts', '--no-audit', '--no-fund',
       '--loglevel=http', '--no-update-notifier'];
-    log(`running: npm ${args.join(' ')}  (in ${cache})`);
-    const child = spawn('npm', args, { cwd: cache, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
+    log(`running: npm ${args.join(' ')}`);
+    const child = spawn('npm', args, { cwd: cache, stdio: ['ignore', 'pipe', 'pipe'], env: npmEnv() });
     const logFile = fs.createWriteStream(path.join(cache, 'npm-install.log'));
     let fetches = 0; let bytesHint = 0; let tail = '';
     const onData = (buf) => {
@@ -84,7 +94,7 @@ function runNpmInstall(cache) {
     const t0 = Date.now();
     const timer = setInterval(() => {
       bytesHint = dirSizeShallow(path.join(cache, 'node_modules'));
-      log(`... ${Math.round((Date.now() - t0) / 1000)} s, ${fetches} registry fetches, ~${fmtBytes(bytesHint)} top-level in node_modules (expect ~1.5 GB)`);
+      log(`... ${Math.round((Date.now() - t0) / 1000)} s, ${fetches} registry fetches, ~${fmtBytes(bytesHint)} unpacked (expect ~1.5 GB)`);
     }, 10_000);
     child.on('error', (err) => { clearInterval(timer); reject(err); });
     child.on('close', (code) => {
@@ -95,8 +105,8 @@ function runNpmInstall(cache) {
   });
 }
 
-// Cheap size estimate for progress only: sizes of files up to 3 levels deep
-// would be slow on 100k files, so walk fully but stop after a time budget.
+// Size of node_modules for the progress line only. A full walk of ~100k files
+// can be slow, so stop after a time budget (the figure is then a lower bound).
 function dirSizeShallow(dir) {
   let total = 0; const deadline = Date.now() + 1500; const stack = [dir];
   while (stack.length && Date.now() < deadline) {

@@ -1,0 +1,34 @@
+import type { Logger } from 'pino';
+import type { ResolvedToken } from '../auth/gateway-token.js';
+import type { EffectiveGatewayConfig } from '../config/schema.js';
+import type { StatePaths } from '../config/paths.js';
+import type { Actor } from '../pairing/actor.js';
+import type { Store } from '../store/store.js';
+import type { Broadcaster } from './broadcaster.js';
+import type { Connection, Session } from './connection-state.js';
+
+/** Everything a running gateway shares with its handlers. The store is the only truth for pairing state. */
+export interface GatewayContext {
+  readonly store: Store;
+  readonly paths: StatePaths;
+  readonly config: EffectiveGatewayConfig;
+  /** The gateway token in force and where it came from. */
+  gatewayToken: ResolvedToken;
+  readonly startedAtMs: number;
+  /** Short hash of the state dir path, so a CLI can tell whether it looks at the same install. */
+  readonly stateDirId: string;
+  readonly connections: Set<Connection>;
+  readonly broadcaster: Broadcaster;
+  readonly log: Logger;
+  /** Apply changes other processes (or handlers) wrote to the store: events, socket closes. */
+  syncStore(): void;
+  /** The bound port (differs from config when it was 0). */
+  port(): number;
+}
+
+/** What a method handler receives besides its validated params. */
+export interface CallContext {
+  readonly gateway: GatewayContext;
+  readonly session: Session;
+  readonly actor: Actor;
+}

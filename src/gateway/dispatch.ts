@@ -1,0 +1,49 @@
+import { ClawgateError } from '../protocol/error-catalogue.js';
+import { errorResponse, okResponse, toErrorShape, type RequestFrame, type ResponseFrame } from '../protocol/frames.js';
+import { scopeAllows } from '../pairing/scope-lattice.js';
+import type { Actor } from '../pairing/actor.js';
+import type { GatewayContext } from './context.js';
+import type { Session } from './connection-state.js';
+import type { ServedMethod } from './method-table.js';
+
+function actorOf(session: Session): Actor {
+  return {
+    label: session.deviceId ? `rpc:${session.deviceId.slice(0, 12)}` : `rpc:${session.authMethod}`,
+    deviceId: session.deviceId,
+    scopes: session.scopes,
+  };
+}
+
+/**
+ * The one dispatcher: unknown method, role, scope, params validation, handler, result check, error
+ * mapping. Handlers see only validated params and never re-check any of this.
+ */
+export async function dispatch(gw: GatewayContext, table: Map<string, ServedMethod>, session: Session, frame: RequestFrame): Promise<ResponseFrame> {
+  try {
+    if (frame.method === 'connect') throw new ClawgateError('CONNECT_REPEATED', 'connect is only valid as the first request');
+    const method = table.get(frame.method);
+    if (!method) throw new ClawgateError('UNKNOWN_METHOD', `unknown method: ${frame.method.slice(0, 100)}`, { method: frame.method.slice(0, 100) });
+    if (!method.def.roles.includes(session.role as never)) {
+      throw new ClawgateError('UNAUTHORIZED_ROLE', `unauthorized role: ${session.role}`, { method: frame.method });
+    }
+    const scope = method.def.scope;
+    if (scope !== null && !scopeAllows(session.scopes, scope)) {
+      throw new ClawgateError('MISSING_SCOPE', `missing scope: ${scope} (reconnect requesting it; the device must be approved for it)`, {
+        method: frame.method,
+        scope,
+      });
+    }
+    if (!method.params.check(frame.params)) {
+      throw new ClawgateError('INVALID_PARAMS', `invalid ${frame.method} params: ${method.params.errors(frame.params).join('; ')}`, { method: frame.method });
+    }
+    const result = await method.handle(frame.params, { gateway: gw, session, actor: actorOf(session) });
+    if (!method.result.check(result)) {
+      gw.log.error({ method: frame.method, problems: method.result.errors(result) }, 'handler result does not match its schema');
+      throw new ClawgateError('INTERNAL', 'internal error');
+    }
+    return okResponse(frame.id, result);
+  } catch (err) {
+    if (!(err instanceof ClawgateError)) gw.log.error({ err, method: frame.method }, 'handler failed');
+    return errorResponse(frame.id, toErrorShape(err));
+  }
+}

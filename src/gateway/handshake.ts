@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { ClawgateError } from '../protocol/error-catalogue.js';
+import { connectParams, type ConnectParams, type HelloAuth } from '../protocol/connect-params.js';
+import { deviceIdFromRawKey, publicKeyToWire, rawPublicKey, verifyDeviceSignature } from '../protocol/device-signature.js';
+import { CLOSE_CODES } from '../protocol/events.js';
+import { PROTOCOL_VERSION, SIGNATURE_SKEW_MS } from '../protocol/limits.js';
+import { isRole } from '../protocol/scopes.js';
+import { constantTimeEqual, tokenMatchesHash } from '../auth/tokens.js';
+import { authorizeDevice } from '../pairing/authorize-device.js';
+import type { ClientKind, Locality } from '../pairing/policy.js';
+import type { GatewayContext } from './context.js';
+import type { Session } from './connection-state.js';
+import { classifyLocality, remoteIpOf } from './locality.js';
+import { originAllowed } from './origin.js';
+
+const policyClose = (reason: string) => ({ code: CLOSE_CODES.policy, reason });
+
+function fail(code: ConstructorParameters<typeof ClawgateError>[0], message: string, details: Record<string, unknown> = {}, closeReason = message): never {
+  throw new ClawgateError(code, message, details, policyClose(closeReason));
+}
+
+function authHint(mode: string): string {
+  if (mode === 'cli') return 'set gateway.remote.token to match gateway.auth.token';
+  if (mode === 'ui' || mode === 'webchat') return 'open the dashboard URL and paste the token in Control UI settings';
+  return 'provide gateway auth token';
+}
+
+/** The result of a successful handshake: the session and, if one was minted, the token for hello-ok. */
+export interface HandshakeResult {
+  session: Session;
+  auth?: HelloAuth;
+}
+
+/** Per-connection facts the handshake needs besides the params. */
+export interface HandshakeInput {
+  req: IncomingMessage;
+  nonce: string;
+  nowMs: number;
+}
+
+/** Check the protocol range before the schema, so a newer client learns the versions, not a schema error. */
+function checkProtocol(raw: unknown): void {
+  if (typeof raw !== 'object' || raw === null) return;
+  const { minProtocol, maxProtocol } = raw as Record<string, unknown>;
+  if (!Number.isInteger(minProtocol) || !Number.isInteger(maxProtocol)) return;
+  const min = minProtocol as number;
+  const max = maxProtocol as number;
+  if (max < PROTOCOL_VERSION || min > PROTOCOL_VERSION) {
+    throw new ClawgateError(
+      'PROTOCOL_MISMATCH',
+      `protocol mismatch: this gateway speaks protocol ${PROTOCOL_VERSION}, the client speaks ${min === max ? min : `${min}-${max}`}; use a client that supports protocol ${PROTOCOL_VERSION} (clawgate's CLI, or OpenClaw 2026.2.x)`,
+      { expectedProtocol: PROTOCOL_VERSION, clientMinProtocol: min, clientMaxProtocol: max },
+      { code: CLOSE_CODES.protocolMismatch, reason: 'protocol mismatch' },
+    );
+  }
+}
+
+/**
+ * Validate a `connect` request in the documented order (protocol-v3 §3) and decide pairing.
+ * Throws a ClawgateError carrying the close code and reason for every rejection.
+ */
+export function performHandshake(gw: GatewayContext, rawParams: unknown, input: HandshakeInput): HandshakeResult {
+  checkProtocol(rawParams);
+  if (!connectParams.check(rawParams)) {
+    const msg = `invalid connect params: ${connectParams.errors(rawParams).join('; ')}`;
+    fail('INVALID_CONNECT_PARAMS', msg);
+  }
+  const params: ConnectParams = rawParams;
+  const role = params.role ?? 'operator';
+  if (!isRole(role)) fail('INVALID_ROLE', 'invalid role', { role });
+  const scopes = params.scopes ?? [];
+
+  const locality: Locality = classifyLocality(input.req);
+  const origin = input.req.headers.origin;
+  const kind: ClientKind = origin ? 'browser' : 'other';
+  if (origin && !originAllowed(origin, gw.port(), gw.config.allowedOrigins)) {
+    fail('ORIGIN_NOT_ALLOWED', `origin not allowed (${origin.slice(0, 80)}): add it to gateway.allowedOrigins to let this page connect`, { origin: origin.slice(0, 200) }, 'origin not allowed');
+  }
+
+  // Shared-secret proof. With auth mode none, a loopback-direct client holds the proof by definition.
+  const auth = params.auth ?? {};
+  const gatewayToken = gw.gatewayToken.secret;
+  const sharedToken = auth.token !== undefined && auth.token !== '' && auth.token !== auth.deviceToken ? auth.token : undefined;
+  const sharedOk = gw.config.authMode === 'none' ? locality === 'loopback-direct' : sharedToken !== undefined && gatewayToken !== undefined && constantTimeEqual(sharedToken, gatewayToken.reveal());
+  const remoteIp = remoteIpOf(input.req);
+  const tokenMismatch = (): never =>
+    fail('AUTH_TOKEN_MISMATCH', `unauthorized: gateway token mismatch (${authHint(params.client.mode)})`, { authReason: 'token_mismatch' });
+
+  const base = {
+    connId: randomUUID(),
+    protocol: PROTOCOL_VERSION,
+    role,
+    clientId: params.client.id,
+    clientMode: params.client.mode,
+    clientVersion: params.client.version,
+    platform: params.client.platform,
+    deviceFamily: params.client.deviceFamily,
+    displayName: params.client.displayName,
+    instanceId: params.client.instanceId,
+    locality,
+    remoteIp,
+    connectedAtMs: input.nowMs,
+  };
+
+  if (!params.device) {
+    if (sharedOk) {
+      // Device-less: the owner's token on loopback keeps its scopes; off-host it gets none. Nothing is paired.
+      return { session: { ...base, scopes: locality === 'loopback-direct' ? scopes : [], deviceId: undefined, authMethod: gw.config.authMode === 'none' ? 'none' : 'gateway-token' } };
+    }
+    if (sharedToken !== undefined && gw.config.authMode === 'token') tokenMismatch();
+    fail('DEVICE_IDENTITY_REQUIRED', 'device identity required: connect with a device key, or with the gateway token on this host', {}, 'device identity required');
+  }
+
+  const device = params.device;
+  const invalid = (reason: string, message: string): never => fail('DEVICE_AUTH_INVALID', message, { reason });
+  const raw = rawPublicKey(device.publicKey) ?? invalid('device-public-key', 'device public key invalid');
+  if (deviceIdFromRawKey(raw) !== device.id) invalid('device-id-mismatch', 'device identity mismatch');
+  if (Math.abs(input.nowMs - device.signedAt) > SIGNATURE_SKEW_MS) invalid('device-signature-stale', 'device signature expired');
+  const nonce = device.nonce || invalid('device-nonce-missing', 'device nonce required');
+  if (nonce !== input.nonce) invalid('device-nonce-mismatch', 'device nonce mismatch');
+  const signedToken = auth.token ?? auth.deviceToken ?? '';
+  const fields = { deviceId: device.id, clientId: params.client.id, clientMode: params.client.mode, role, scopes, signedAtMs: device.signedAt, token: signedToken, nonce, platform: params.client.platform, deviceFamily: params.client.deviceFamily };
+  if (!verifyDeviceSignature(raw, fields, device.signature)) invalid('device-signature', 'device signature invalid');
+
+  // Which presented secret is a device token: the explicit deviceToken, else auth.token when it is not the
+  // gateway token (older clients put the device token there). A wrong gateway token alongside is an error.
+  let presentedToken = auth.deviceToken || undefined;
+  if (sharedToken !== undefined && !sharedOk && gw.config.authMode === 'token') {
+    if (presentedToken === undefined && looksLikeDeviceToken(gw, device.id, role, sharedToken)) presentedToken = sharedToken;
+    else tokenMismatch();
+  } else if (presentedToken === undefined && sharedToken !== undefined && gw.config.authMode === 'none') {
+    presentedToken = sharedToken;
+  }
+
+  const decision = authorizeDevice(
+    gw.store,
+    {
+      deviceId: device.id,
+      publicKey: publicKeyToWire(raw),
+      role,
+      scopes,
+      clientId: params.client.id,
+      clientMode: params.client.mode,
+      displayName: params.client.displayName,
+      platform: params.client.platform,
+      deviceFamily: params.client.deviceFamily,
+      remoteIp: locality === 'loopback-direct' ? undefined : remoteIp,
+      locality,
+      kind,
+      proof: sharedOk,
+      presentedToken,
+    },
+    { autoApproveRemoteWithToken: gw.config.autoApproveRemoteWithToken },
+    input.nowMs,
+  );
+  if (decision.outcome === 'pending') {
+    const short = decision.requestId.slice(0, 8);
+    fail(
+      'PAIRING_REQUIRED',
+      `pairing required (request ${decision.requestId}, ${decision.reason}): on the gateway host run clawgate devices approve ${short}`,
+      { requestId: decision.requestId, reason: decision.reason },
+    );
+  }
+  const session: Session = { ...base, scopes, deviceId: device.id, authMethod: decision.authMethod };
+  if (!decision.issued) return { session };
+  return { session, auth: decision.issued };
+}
+
+function looksLikeDeviceToken(gw: GatewayContext, deviceId: string, role: string, token: string): boolean {
+  const row = gw.store.tokens.get(deviceId, role);
+  return row?.tokenHash !== undefined && tokenMatchesHash(token, row.tokenHash);
+}

@@ -1,0 +1,63 @@
+import type { Logger } from 'pino';
+import { resolveGatewayToken, type ResolvedToken } from '../auth/gateway-token.js';
+import { mintToken } from '../auth/tokens.js';
+import { Secret } from '../auth/secret.js';
+import { loadConfig, writeConfig } from '../config/load.js';
+import { setPath } from '../config/key-path.js';
+import { effectiveGateway, semanticProblems, type Config } from '../config/schema.js';
+import type { StatePaths } from '../config/paths.js';
+import { ClawgateError } from '../protocol/error-catalogue.js';
+import { Store } from '../store/store.js';
+import { startGatewayServer, type GatewayServer } from './server.js';
+
+/** Flags of `clawgate gateway run` that override config for this run only. */
+export interface RunOptions {
+  paths: StatePaths;
+  port?: number | undefined;
+  bind?: string | undefined;
+  tokenFlag?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  log?: Logger;
+  /** Told once when a token was generated (fingerprint only). */
+  onTokenGenerated?: (fingerprint: string, configPath: string) => void;
+}
+
+/**
+ * Load config, resolve the gateway token (generating and saving one on first start in token mode),
+ * open the store and listen. Everything is checked before the port is bound.
+ */
+export async function runGateway(opts: RunOptions): Promise<GatewayServer> {
+  const loaded = loadConfig(opts.paths.configPath);
+  let config: Config = loaded.config;
+  let effective = effectiveGateway(config);
+  if (opts.port !== undefined) effective = { ...effective, port: opts.port };
+  if (opts.bind !== undefined) {
+    const overlay = effectiveGateway(setPath(config, 'gateway.bind', opts.bind));
+    const problems = semanticProblems(setPath(config, 'gateway.bind', opts.bind));
+    if (problems.length > 0) throw new ClawgateError('CONFIG_INVALID', problems.join('; '));
+    effective = { ...overlay, port: effective.port };
+  }
+  let token: ResolvedToken = resolveGatewayToken({ flag: opts.tokenFlag, env: opts.env ?? process.env, config: config.gateway?.auth?.token });
+  if (effective.authMode === 'token' && token.secret === undefined) {
+    const generated = mintToken();
+    config = setPath(config, 'gateway.auth.token', generated);
+    writeConfig(opts.paths.configPath, config);
+    token = { secret: new Secret(generated), source: 'config' };
+    opts.onTokenGenerated?.(token.secret!.fingerprint, opts.paths.configPath);
+  }
+  const store = Store.open(opts.paths.dbPath);
+  try {
+    const serverOpts = { store, paths: opts.paths, config: effective, gatewayToken: token, ...(opts.log ? { log: opts.log } : {}) };
+    const server = await startGatewayServer(serverOpts);
+    return {
+      ...server,
+      async close() {
+        await server.close();
+        store.close();
+      },
+    };
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+}

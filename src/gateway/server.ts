@@ -1,0 +1,115 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import pino, { type Logger } from 'pino';
+import type { ResolvedToken } from '../auth/gateway-token.js';
+import type { EffectiveGatewayConfig } from '../config/schema.js';
+import type { StatePaths } from '../config/paths.js';
+import { ClawgateError } from '../protocol/error-catalogue.js';
+import { eventFrameOf } from '../protocol/frames.js';
+import { CLOSE_CODES } from '../protocol/events.js';
+import { MAX_PAYLOAD_BYTES, TICK_INTERVAL_MS } from '../protocol/limits.js';
+import type { Store } from '../store/store.js';
+import { Broadcaster } from './broadcaster.js';
+import type { Connection } from './connection-state.js';
+import { handleConnection } from './connection.js';
+import type { GatewayContext } from './context.js';
+import { handleHttp } from './http-routes.js';
+import { STORE_WATCH_INTERVAL_MS } from './limits.js';
+import { buildMethodTable } from './method-table.js';
+import { stateDirIdOf } from './state-dir-id.js';
+import { StoreWatcher } from './store-watcher.js';
+
+export interface GatewayServerOptions {
+  store: Store;
+  paths: StatePaths;
+  config: EffectiveGatewayConfig;
+  gatewayToken: ResolvedToken;
+  log?: Logger;
+}
+
+/** A listening gateway. */
+export interface GatewayServer {
+  readonly context: GatewayContext;
+  readonly port: number;
+  readonly host: string;
+  close(): Promise<void>;
+}
+
+/** Start HTTP + WebSocket on one port. Rejects with PORT_IN_USE when the port is taken. */
+export async function startGatewayServer(opts: GatewayServerOptions): Promise<GatewayServer> {
+  const log = opts.log ?? pino({ level: 'silent' });
+  const connections = new Set<Connection>();
+  const broadcaster = new Broadcaster(connections);
+  const watcher = new StoreWatcher(opts.store, connections, broadcaster);
+  const http: Server = createServer();
+  let boundPort = opts.config.port;
+  const context: GatewayContext = {
+    store: opts.store,
+    paths: opts.paths,
+    config: opts.config,
+    gatewayToken: opts.gatewayToken,
+    startedAtMs: Date.now(),
+    stateDirId: stateDirIdOf(opts.paths.stateDir),
+    connections,
+    broadcaster,
+    log,
+    syncStore: () => {
+      try {
+        watcher.poll();
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'store watch failed');
+      }
+    },
+    port: () => boundPort,
+  };
+  const table = buildMethodTable();
+  const wss = new WebSocketServer({ server: http, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false });
+  wss.on('connection', (ws, req) => handleConnection(context, table, ws, req));
+  wss.on('error', () => undefined);
+  http.on('request', (req, res) => handleHttp(context, req, res));
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      http.off('listening', onListening);
+      if (err.code === 'EADDRINUSE') {
+        reject(new ClawgateError('PORT_IN_USE', `port ${opts.config.port} on ${opts.config.host} is already in use by another program; stop it, or start with --port <other>`, { port: opts.config.port }));
+      } else {
+        reject(new ClawgateError('PORT_IN_USE', `cannot listen on ${opts.config.host}:${opts.config.port}: ${err.message}`, { port: opts.config.port }));
+      }
+    };
+    const onListening = () => {
+      http.off('error', onError);
+      resolve();
+    };
+    http.once('error', onError);
+    http.once('listening', onListening);
+    http.listen(opts.config.port, opts.config.host);
+  });
+  boundPort = (http.address() as AddressInfo).port;
+
+  const tick = setInterval(() => broadcaster.broadcast('tick', { ts: Date.now() }, { dropIfSlow: true }), TICK_INTERVAL_MS);
+  const watch = setInterval(context.syncStore, STORE_WATCH_INTERVAL_MS);
+  tick.unref();
+  watch.unref();
+
+  return {
+    context,
+    port: boundPort,
+    host: opts.config.host,
+    async close() {
+      clearInterval(tick);
+      clearInterval(watch);
+      const frame = JSON.stringify(eventFrameOf('shutdown', { reason: 'gateway stopping', restartExpectedMs: null }));
+      for (const conn of connections) {
+        if (conn.session && conn.ws.readyState === conn.ws.OPEN) conn.ws.send(frame);
+        conn.ws.close(CLOSE_CODES.goingAway, 'gateway stopping');
+      }
+      await new Promise<void>((resolve) => {
+        wss.close(() => resolve());
+      });
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { CLOSE_CODES } from '../protocol/events.js';
+import { pendingView } from '../pairing/views.js';
+import type { AuditEvent } from '../store/audit.js';
+import type { Store } from '../store/store.js';
+import type { Broadcaster } from './broadcaster.js';
+import type { Connection } from './connection-state.js';
+
+/**
+ * Tails the audit log and turns committed changes into effects: pairing events for operators, and
+ * closes for sockets whose credentials changed. Changes made by the CLI directly on the store (the
+ * never-locked-out path) take effect the same way as RPC ones.
+ */
+export class StoreWatcher {
+  #lastId: number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly connections: Set<Connection>,
+    private readonly broadcaster: Broadcaster,
+  ) {
+    this.#lastId = store.audit.lastId();
+  }
+
+  /** Apply every audit event committed since the last call. */
+  poll(): void {
+    for (;;) {
+      const events = this.store.audit.after(this.#lastId);
+      if (events.length === 0) return;
+      for (const e of events) {
+        this.#lastId = e.id;
+        this.#apply(e);
+      }
+    }
+  }
+
+  #apply(e: AuditEvent): void {
+    switch (e.kind) {
+      case 'pairing.requested': {
+        const pending = e.requestId ? this.store.pending.get(e.requestId, Date.now()) : undefined;
+        if (pending) this.broadcaster.broadcast('device.pair.requested', pendingView(pending));
+        return;
+      }
+      case 'pairing.approved':
+      case 'pairing.auto-approved':
+      case 'pairing.rejected':
+        this.broadcaster.broadcast('device.pair.resolved', {
+          requestId: e.requestId,
+          deviceId: e.deviceId,
+          decision: e.kind === 'pairing.rejected' ? 'rejected' : 'approved',
+          ts: e.tsMs,
+        });
+        return;
+      case 'token.rotated':
+        this.#close(e.deviceId, e.role, 'device token rotated: reconnect to receive the new token');
+        return;
+      case 'token.revoked':
+        this.#close(e.deviceId, e.role, 'device token revoked: this device must be approved again');
+        return;
+      case 'device.removed':
+        this.#close(e.deviceId, undefined, 'device removed: pair this device again');
+        return;
+      default:
+        return;
+    }
+  }
+
+  #close(deviceId: string | undefined, role: string | undefined, reason: string): void {
+    if (!deviceId) return;
+    for (const conn of this.connections) {
+      const s = conn.session;
+      if (s?.deviceId === deviceId && (role === undefined || s.role === role)) conn.ws.close(CLOSE_CODES.credentialsChanged, reason);
+    }
+  }
+}

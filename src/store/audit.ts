@@ -1,0 +1,96 @@
+import type { Db } from './database.js';
+import { nul, opt } from './rows.js';
+
+/** Kinds of audit events; pairing and token decisions and auth failures. */
+export type AuditKind =
+  | 'pairing.requested'
+  | 'pairing.approved'
+  | 'pairing.auto-approved'
+  | 'pairing.rejected'
+  | 'pairing.expired'
+  | 'device.removed'
+  | 'token.minted'
+  | 'token.rotated'
+  | 'token.revoked'
+  | 'auth.failed';
+
+/** One audit row. `actor` says who acted: `gateway`, `rpc:<deviceId or conn>`, or `cli-local`. */
+export interface AuditEvent {
+  id: number;
+  tsMs: number;
+  kind: AuditKind;
+  deviceId?: string | undefined;
+  requestId?: string | undefined;
+  role?: string | undefined;
+  actor: string;
+  reason?: string | undefined;
+  detail?: Record<string, unknown> | undefined;
+}
+
+interface Row {
+  id: number;
+  ts_ms: number;
+  kind: AuditKind;
+  device_id: string | null;
+  request_id: string | null;
+  role: string | null;
+  actor: string;
+  reason: string | null;
+  detail: string | null;
+}
+
+function fromRow(r: Row): AuditEvent {
+  return {
+    id: r.id,
+    tsMs: r.ts_ms,
+    kind: r.kind,
+    deviceId: opt(r.device_id),
+    requestId: opt(r.request_id),
+    role: opt(r.role),
+    actor: r.actor,
+    reason: opt(r.reason),
+    detail: r.detail === null ? undefined : (JSON.parse(r.detail) as Record<string, unknown>),
+  };
+}
+
+/** The audit log: append-only; the gateway tails it to react to changes made by any process. */
+export class AuditLog {
+  readonly #insert;
+  readonly #after;
+  readonly #last;
+  readonly #byKind;
+
+  constructor(db: Db) {
+    this.#insert = db.prepare(`INSERT INTO audit_events (ts_ms, kind, device_id, request_id, role, actor, reason, detail)
+      VALUES (@tsMs, @kind, @deviceId, @requestId, @role, @actor, @reason, @detail)`);
+    this.#after = db.prepare<[number, number], Row>('SELECT * FROM audit_events WHERE id > ? ORDER BY id LIMIT ?');
+    this.#last = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM audit_events');
+    this.#byKind = db.prepare<[string], Row>('SELECT * FROM audit_events WHERE kind = ? ORDER BY id');
+  }
+
+  append(e: Omit<AuditEvent, 'id'>): number {
+    const info = this.#insert.run({
+      tsMs: e.tsMs,
+      kind: e.kind,
+      deviceId: nul(e.deviceId),
+      requestId: nul(e.requestId),
+      role: nul(e.role),
+      actor: e.actor,
+      reason: nul(e.reason),
+      detail: e.detail === undefined ? null : JSON.stringify(e.detail),
+    });
+    return Number(info.lastInsertRowid);
+  }
+
+  after(id: number, limit = 500): AuditEvent[] {
+    return this.#after.all(id, limit).map(fromRow);
+  }
+
+  lastId(): number {
+    return this.#last.get()?.id ?? 0;
+  }
+
+  ofKind(kind: AuditKind): AuditEvent[] {
+    return this.#byKind.all(kind).map(fromRow);
+  }
+}

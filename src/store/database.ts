@@ -1,0 +1,65 @@
+import { chmodSync, existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { ClawgateError } from '../protocol/error-catalogue.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+
+export type Db = Database.Database;
+
+/** How long a writer waits for another process's transaction (the CLI fallback and the gateway share the file). */
+export const BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * Open state.db (WAL, foreign keys, busy timeout) and bring its schema up to date. A file that is not a
+ * database, or is from a newer Clawgate, is refused, never recreated. Before migrating an existing
+ * database a backup is written beside it.
+ */
+export function openDatabase(path: string): Db {
+  const existed = existsSync(path);
+  let db: Db;
+  try {
+    db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  } catch (err) {
+    throw storeError(path, err);
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, path, existed);
+  } catch (err) {
+    db.close();
+    if (err instanceof ClawgateError) throw err;
+    throw storeError(path, err);
+  }
+  if (!existed) chmodSync(path, 0o600);
+  return db;
+}
+
+function storeError(path: string, err: unknown): ClawgateError {
+  return new ClawgateError(
+    'STORE_UNAVAILABLE',
+    `cannot open store ${path}: ${(err as Error).message}. It was left untouched; restore it from a backup or move it aside`,
+    { path },
+  );
+}
+
+function migrate(db: Db, path: string, existed: boolean): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new ClawgateError(
+      'STORE_UNAVAILABLE',
+      `store ${path} has schema version ${version}, newer than this Clawgate understands (${SCHEMA_VERSION}); upgrade Clawgate`,
+      { path, version, supported: SCHEMA_VERSION },
+    );
+  }
+  if (version === SCHEMA_VERSION) return;
+  if (existed && version > 0) {
+    const backup = `${path}.v${version}.bak`;
+    if (!existsSync(backup)) db.prepare('VACUUM INTO ?').run(backup);
+  }
+  const apply = db.transaction(() => {
+    for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  });
+  apply.immediate();
+}

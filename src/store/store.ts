@@ -1,0 +1,41 @@
+import { AuditLog } from './audit.js';
+import { openDatabase, type Db } from './database.js';
+import { DeviceTokens } from './device-tokens.js';
+import { Devices } from './devices.js';
+import { PendingRequests } from './pending-requests.js';
+
+/** state.db with one module per aggregate. All changes go through `write` (BEGIN IMMEDIATE). */
+export class Store {
+  readonly db: Db;
+  readonly devices: Devices;
+  readonly tokens: DeviceTokens;
+  readonly pending: PendingRequests;
+  readonly audit: AuditLog;
+
+  private constructor(db: Db) {
+    this.db = db;
+    this.devices = new Devices(db);
+    this.tokens = new DeviceTokens(db);
+    this.pending = new PendingRequests(db);
+    this.audit = new AuditLog(db);
+  }
+
+  /** Open (creating or migrating) the store at path. */
+  static open(path: string): Store {
+    return new Store(openDatabase(path));
+  }
+
+  /** Run fn in one immediate transaction: every change in it commits together or not at all. */
+  write<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  /** PRAGMA integrity_check result ("ok" when healthy). */
+  integrity(): string {
+    return String(this.db.pragma('integrity_check', { simple: true }));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
