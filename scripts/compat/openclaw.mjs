@@ -28,9 +28,9 @@ function makeStubBin(root) {
 
 /**
  * Creates one isolated openclaw identity.
- * @param {{tmpRoot:string, name:string, port:number, token?:string|null}} o
+ * @param {{tmpRoot:string, name:string, port:number, token?:string|null, tools:{tmp:string}}} o
  */
-export function makeClient({ tmpRoot, name, port, token = null }) {
+export function makeClient({ tmpRoot, name, port, token = null, tools }) {
   const root = fs.mkdtempSync(path.join(tmpRoot, `openclaw-${name}-`));
   const home = path.join(root, 'home');
   const stateDir = path.join(root, 'state');
@@ -39,10 +39,11 @@ export function makeClient({ tmpRoot, name, port, token = null }) {
 
   // $OPENCLAW_STATE_DIR/openclaw.json is the CLI's default config path (JSON5;
   // plain JSON is valid). update.checkOnStart only matters to openclaw's own
-  // gateway, but set it so nothing here ever asks npm for updates.
+  // gateway, but set it so nothing here ever asks npm for updates. The CLI logs
+  // to /tmp/openclaw/openclaw-<date>.log unless logging.file says otherwise.
   const gateway = { mode: 'local', port };
   if (token) gateway.auth = { token };
-  const config = { gateway, update: { checkOnStart: false } };
+  const config = { gateway, update: { checkOnStart: false }, logging: { file: path.join(root, 'openclaw.log') } };
   fs.writeFileSync(path.join(stateDir, 'openclaw.json'), JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
 
   const env = {};
@@ -60,6 +61,10 @@ export function makeClient({ tmpRoot, name, port, token = null }) {
     XDG_DATA_HOME: path.join(home, '.local', 'share'),
     XDG_STATE_HOME: path.join(home, '.local', 'state'),
     OPENCLAW_STATE_DIR: stateDir,
+    // openclaw loads its bundled extensions through jiti, which caches the
+    // transpiled files under $TMPDIR/jiti; the first cold load takes ~50 s on
+    // 2 cores. Keep that cache with the install (primed by warmUp below).
+    TMPDIR: tools.tmp,
     PATH: `${makeStubBin(root)}${path.delimiter}${process.env.PATH ?? ''}`,
     // Network: no Bonjour advertising (gateway-side knob; harmless here).
     OPENCLAW_DISABLE_BONJOUR: '1',
@@ -69,6 +74,23 @@ export function makeClient({ tmpRoot, name, port, token = null }) {
   });
   if (token) env.OPENCLAW_GATEWAY_TOKEN = token;
   return { name, root, home, stateDir, env, hasToken: Boolean(token) };
+}
+
+// Prime the jiti and Node compile caches under tools.tmp so that the first
+// timed `health` does not spend its 30 s transpiling. `health` loads the
+// plugins; it then fails to connect (nothing listens on port 1), which is fine.
+export async function warmUp(tools, log) {
+  fs.mkdirSync(tools.tmp, { recursive: true });
+  const tmpRoot = fs.mkdtempSync(path.join(tools.tmp, 'warm-'));
+  try {
+    const client = makeClient({ tmpRoot, name: 'warm-up', port: 1, token: null, tools });
+    log('priming openclaw\'s plugin cache (first `health` transpiles its bundled extensions; ~1 min)');
+    const r = await runOpenclaw(tools, client, ['health', '--json', '--timeout', '2000'], 600_000);
+    log(`primed in ${Math.round(r.ms / 1000)} s`);
+    return r;
+  } finally {
+    fs.rmSync(tmpRoot, { recursive: true, force: true });
+  }
 }
 
 // The device id this identity presents; the CLI creates it on first use.

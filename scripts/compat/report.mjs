@@ -62,13 +62,14 @@ export class Report {
 
   summary() {
     this.section('Summary');
-    const w = Math.max(5, ...this.rows.map((r) => r.title.length));
+    const iw = Math.max(4, ...this.rows.map((r) => String(r.id).length));
+    const w = Math.max(7, ...this.rows.map((r) => r.title.length));
     const ex = Math.max(4, ...this.rows.map((r) => r.exit.length));
-    this.line(`${'step'.padEnd(4)}  ${'command'.padEnd(w)}  result  ${'exit'.padEnd(ex)}  note`);
-    this.line(`${'-'.repeat(4)}  ${'-'.repeat(w)}  ------  ${'-'.repeat(ex)}  ----`);
+    this.line(`${'step'.padEnd(iw)}  ${'command'.padEnd(w)}  result  ${'exit'.padEnd(ex)}  note`);
+    this.line(`${'-'.repeat(iw)}  ${'-'.repeat(w)}  ------  ${'-'.repeat(ex)}  ----`);
     for (const r of this.rows) {
       const note = r.note.length > 90 ? r.note.slice(0, 87) + '...' : r.note;
-      this.line(`${String(r.id).padEnd(4)}  ${r.title.padEnd(w)}  ${(r.ok ? 'PASS' : 'FAIL').padEnd(6)}  ${r.exit.padEnd(ex)}  ${note}`);
+      this.line(`${String(r.id).padEnd(iw)}  ${r.title.padEnd(w)}  ${(r.ok ? 'PASS' : 'FAIL').padEnd(6)}  ${r.exit.padEnd(ex)}  ${note}`);
     }
     const passed = this.rows.length - this.failed;
     this.line('');

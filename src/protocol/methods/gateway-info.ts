@@ -6,7 +6,7 @@ const closed = { additionalProperties: false } as const;
 export const health = defineMethod({
   name: 'health',
   summary: 'Liveness and a summary of channels, agents and sessions (OpenClaw health shape).',
-  params: Type.Optional(Type.Object({ probe: Type.Optional(Type.Boolean()) }, closed)),
+  params: Type.Union([Type.Undefined(), Type.Object({ probe: Type.Optional(Type.Boolean()) }, closed)]),
   result: Type.Object({
     ok: Type.Boolean(),
     ts: Type.Integer(),
@@ -31,7 +31,7 @@ const SecretInfo = Type.Object({
 export const status = defineMethod({
   name: 'status',
   summary: 'Gateway version, uptime, bind, auth provenance (fingerprint only) and device counts.',
-  params: Type.Optional(Type.Object({}, closed)),
+  params: Type.Union([Type.Undefined(), Type.Object({}, closed)]),
   result: Type.Object({
     ok: Type.Literal(true),
     version: Type.String(),
@@ -53,7 +53,7 @@ export const status = defineMethod({
 export const systemPresence = defineMethod({
   name: 'system-presence',
   summary: 'Connected clients.',
-  params: Type.Optional(Type.Object({}, closed)),
+  params: Type.Union([Type.Undefined(), Type.Object({}, closed)]),
   result: Type.Array(Type.Object({ ts: Type.Integer() }, { additionalProperties: true })),
   scope: 'operator.read',
 });

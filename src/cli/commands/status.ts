@@ -1,0 +1,96 @@
+import type { Command } from 'commander';
+import { fingerprintOf } from '../../auth/secret.js';
+import { loadOrCreateIdentity } from '../../client/identity.js';
+import { TokenCache } from '../../client/token-cache.js';
+import { stateDirIdOf } from '../../gateway/state-dir-id.js';
+import { ClawgateError } from '../../protocol/error-catalogue.js';
+import type { ResultOf } from '../../protocol/methods/index.js';
+import type { status } from '../../protocol/methods/gateway-info.js';
+import type { CliContext } from '../context.js';
+import { callGateway } from '../gateway-call.js';
+import { resolveTarget } from '../gateway-target.js';
+import { duration } from '../table.js';
+
+interface Finding {
+  id: string;
+  message: string;
+  fix: string;
+}
+
+/** `clawgate status`: the gateway as it answers, this CLI as it would connect, and where they disagree. */
+export function register(program: Command, ctx: () => CliContext): void {
+  program
+    .command('status')
+    .description('show the gateway and this CLI: version, uptime, bind, token provenance, devices')
+    .option('--json', 'print a stable JSON document')
+    .action(async (opts: { json?: boolean }) => {
+      const c = ctx();
+      const target = resolveTarget(c);
+      const identity = loadOrCreateIdentity(c.paths.identityPath);
+      const cached = new TokenCache(c.paths.tokenCachePath, identity.deviceId).get('operator');
+      const cli = {
+        stateDir: c.paths.stateDir,
+        configPath: c.paths.configPath,
+        stateDirId: stateDirIdOf(c.paths.stateDir),
+        deviceId: identity.deviceId,
+        token: target.token.secret ? { source: target.token.source, fingerprint: target.token.secret.fingerprint } : { source: target.token.source },
+        ...(cached ? { cachedDeviceToken: { fingerprint: fingerprintOf(cached.token), scopes: cached.scopes } } : {}),
+      };
+      let gateway: ResultOf<typeof status> | undefined;
+      let error: ClawgateError | undefined;
+      try {
+        gateway = await callGateway<ResultOf<typeof status>>(c, 'status');
+      } catch (err) {
+        if (!(err instanceof ClawgateError)) throw err;
+        error = err;
+      }
+      const findings: Finding[] = [];
+      if (gateway) {
+        const theirs = gateway.auth.token.fingerprint;
+        const ours = cli.token.fingerprint;
+        if (theirs && ours && theirs !== ours) {
+          findings.push({
+            id: 'gateway-token-drift',
+            message: `the gateway uses token ${theirs} (from ${gateway.auth.token.source}) but this CLI would send ${ours} (from ${cli.token.source})`,
+            fix: cli.token.source === 'env' ? 'unset CLAWGATE_GATEWAY_TOKEN or set it to the gateway\'s token' : cli.token.source === 'flag' ? 'drop --token or pass the gateway\'s token' : 'set gateway.auth.token in this CLI\'s config to the gateway\'s token (clawgate config set gateway.auth.token ...)',
+          });
+        }
+        if (gateway.stateDirId !== cli.stateDirId && target.local) {
+          findings.push({ id: 'state-dir-mismatch', message: `this CLI looks at ${cli.stateDir}, the gateway owns another state dir (id ${gateway.stateDirId})`, fix: 'run with the gateway\'s CLAWGATE_STATE_DIR or --profile' });
+        }
+      }
+      const doc = {
+        reachable: gateway !== undefined || (error !== undefined && error.kind !== 'unreachable'),
+        url: target.url,
+        ...(error ? { error: { code: error.code, message: error.message } } : {}),
+        ...(gateway ? { gateway } : {}),
+        cli,
+        findings,
+      };
+      if (error) c.failure = error;
+      if (opts.json || c.json) {
+        c.printJson(doc);
+        return;
+      }
+      const lines: string[] = [];
+      if (gateway) {
+        lines.push(`Gateway     reachable at ${target.url}`);
+        lines.push(`  version   ${gateway.version} (protocol ${gateway.protocol}), pid ${gateway.pid}, up ${duration(gateway.uptimeMs)}`);
+        lines.push(`  bind      ${gateway.bind.mode} (${gateway.bind.host}:${gateway.bind.port})`);
+        if (gateway.stateDir) lines.push(`  state dir ${gateway.stateDir}`);
+        if (gateway.configPath) lines.push(`  config    ${gateway.configPath}`);
+        lines.push(`  auth      ${gateway.auth.mode}; token from ${gateway.auth.token.source}${gateway.auth.token.fingerprint ? ` (${gateway.auth.token.fingerprint})` : ''}`);
+        lines.push(`  devices   ${gateway.devices.paired} paired, ${gateway.devices.pending} pending; ${gateway.connections} connected`);
+      } else {
+        lines.push(`Gateway     ${doc.reachable ? 'refused this CLI' : 'not reachable'} at ${target.url}: ${error?.message}`);
+      }
+      lines.push(`This CLI`);
+      lines.push(`  state dir ${cli.stateDir}`);
+      lines.push(`  config    ${cli.configPath}`);
+      lines.push(`  token     from ${cli.token.source}${cli.token.fingerprint ? ` (${cli.token.fingerprint})` : ''}`);
+      lines.push(`  device    ${cli.deviceId.slice(0, 16)}…${cached ? `, cached device token ${fingerprintOf(cached.token)}` : ', no cached device token'}`);
+      for (const f of findings) lines.push(`Finding ${f.id}: ${f.message}\n  fix: ${f.fix}`);
+      if (gateway && findings.length === 0) lines.push('No findings.');
+      c.io.out(lines.join('\n'));
+    });
+}

@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { ClawgateError } from '../protocol/error-catalogue.js';
+import { stateDirIdOf } from '../gateway/state-dir-id.js';
+import type { Store } from '../store/store.js';
+import type { CliContext } from './context.js';
+import { resolveTarget, type GatewayTarget } from './gateway-target.js';
+
+const FALLBACK_KINDS = new Set(['auth', 'pairing', 'scope']);
+const HEALTHZ_TIMEOUT_MS = 2_000;
+
+async function gatewayStateDirId(port: number): Promise<string | undefined> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(HEALTHZ_TIMEOUT_MS) });
+    const body = (await res.json()) as { stateDirId?: unknown };
+    return typeof body.stateDirId === 'string' ? body.stateDirId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Refuse early when the gateway on our port serves another state dir: acting on ours would change the wrong install. */
+export async function assertSameInstall(ctx: CliContext, target: GatewayTarget): Promise<void> {
+  if (!target.local) return;
+  const theirs = await gatewayStateDirId(target.port);
+  const ours = stateDirIdOf(ctx.paths.stateDir);
+  if (theirs !== undefined && theirs !== ours) {
+    throw new ClawgateError(
+      'STATE_DIR_INVALID',
+      `this CLI looks at state dir ${ctx.paths.stateDir} (id ${ours}), but the gateway on 127.0.0.1:${target.port} owns another state dir (id ${theirs}); run with the gateway's CLAWGATE_STATE_DIR or --profile`,
+      { stateDir: ctx.paths.stateDir, stateDirId: ours, gatewayStateDirId: theirs },
+    );
+  }
+}
+
+/**
+ * Never locked out: run a pairing operation over RPC, and when the gateway refuses this CLI for an auth
+ * reason (or is not running) on this host, run the same operation on the store directly and say so.
+ */
+export async function withPairingAccess<T>(ctx: CliContext, viaRpc: (target: GatewayTarget) => Promise<T>, viaStore: (store: Store) => T): Promise<T> {
+  const target = resolveTarget(ctx);
+  await assertSameInstall(ctx, target);
+  try {
+    return await viaRpc(target);
+  } catch (err) {
+    if (!(err instanceof ClawgateError) || !target.local) throw err;
+    const authFailure = FALLBACK_KINDS.has(err.kind);
+    const notRunning = err.code === 'GATEWAY_UNREACHABLE';
+    if (!authFailure && !notRunning) throw err;
+    if (!existsSync(ctx.paths.dbPath)) throw err;
+    const why = notRunning ? 'the gateway is not running' : `the gateway refused this CLI (${err.code}: ${err.message.split(';')[0]})`;
+    ctx.io.err(`note: ${why}; acting on the store directly (${ctx.paths.dbPath})`);
+    const { Store } = await import('../store/store.js');
+    const store = Store.open(ctx.paths.dbPath);
+    try {
+      return viaStore(store);
+    } finally {
+      store.close();
+    }
+  }
+}

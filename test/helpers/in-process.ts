@@ -1,0 +1,34 @@
+import { Secret } from '../../src/auth/secret.js';
+import { statePathsOf } from '../../src/config/paths.js';
+import { effectiveGateway, type Config } from '../../src/config/schema.js';
+import { startGatewayServer, type GatewayServer } from '../../src/gateway/server.js';
+import { Store } from '../../src/store/store.js';
+import { makeStateDir, randomToken } from './gateway-process.js';
+
+export interface InProcessGateway extends GatewayServer {
+  url: string;
+  token: string | undefined;
+  store: Store;
+  stateDir: string;
+}
+
+/** A gateway in this process on port 0, with a real SQLite store in a temp state dir. */
+export async function startInProcess(opts: { config?: Config; token?: string | null } = {}): Promise<InProcessGateway> {
+  const token = opts.token === null ? undefined : (opts.token ?? randomToken());
+  const stateDir = makeStateDir();
+  const paths = statePathsOf(stateDir);
+  const store = Store.open(paths.dbPath);
+  const config = { ...effectiveGateway(opts.config ?? {}), port: 0 };
+  const server = await startGatewayServer({ store, paths, config, gatewayToken: token ? { secret: new Secret(token), source: 'config' } : { secret: undefined, source: 'none' } });
+  return {
+    ...server,
+    url: `ws://127.0.0.1:${server.port}`,
+    token,
+    store,
+    stateDir,
+    async close() {
+      await server.close();
+      store.close();
+    },
+  };
+}
