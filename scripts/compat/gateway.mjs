@@ -57,8 +57,19 @@ function gatewayEnv(stateDir) {
  * @returns {Promise<{port:number, token:string, stateDir:string, logFile:string, pid:number,
  *   command:string, logTail:(n?:number)=>string, stop:()=>Promise<string>}>}
  */
+// The built CLI entry: package.json "bin".clawgate (what `npx clawgate` runs),
+// else dist/src/cli/main.js (the entry this harness was first written for).
+export function gatewayCli(repoRoot) {
+  let bin = null;
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+    bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin?.clawgate ?? null;
+  } catch { /* fall back below */ }
+  return path.join(repoRoot, bin ?? path.join('dist', 'src', 'cli', 'main.js'));
+}
+
 export async function startGateway({ repoRoot, tmpRoot }) {
-  const cli = path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+  const cli = gatewayCli(repoRoot);
   if (!fs.existsSync(cli)) throw new Error(`${cli} not found; build first (npm run build)`);
 
   const stateDir = fs.mkdtempSync(path.join(tmpRoot, 'gateway-state-'));

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDir, ensureInstalled, OPENCLAW_VERSION } from './install.mjs';
-import { makeTmpRoot, startGateway } from './gateway.mjs';
+import { gatewayCli, makeTmpRoot, startGateway } from './gateway.mjs';
 import { CMD_TIMEOUT_MS, deviceIdOf, makeClient, parseJsonOutput, runOpenclaw } from './openclaw.mjs';
 import { Report, truncate } from './report.mjs';
 
@@ -36,10 +36,14 @@ function firstErrorLine(r) {
   return line.trim().slice(0, 160);
 }
 function jsonStep(r, test) {
-  const bad = exitedOk(r);
-  if (bad) return bad;
-  if (usedFallback(r)) return { ok: false, note: 'CLI fell back to reading its own state dir, not the gateway' };
   const j = parseJsonOutput(r.stdout);
+  const bad = exitedOk(r);
+  if (bad) {
+    // Some commands (gateway probe) exit 1 with the reason only in their JSON.
+    if (j !== null && !r.timedOut) return { ok: false, note: `exit ${r.code}: ${test(j).note}` };
+    return bad;
+  }
+  if (usedFallback(r)) return { ok: false, note: 'CLI fell back to reading its own state dir, not the gateway' };
   if (j === null) return { ok: false, note: 'stdout is not JSON' };
   return test(j);
 }
@@ -49,8 +53,9 @@ const isList = (j) => Array.isArray(j?.pending) && Array.isArray(j?.paired);
 async function main() {
   report.line(`clawgate compat run ${new Date().toISOString()}  (repo ${repoRoot})`);
   const tools = await ensureInstalled();
-  if (!fs.existsSync(path.join(repoRoot, 'dist', 'src', 'cli', 'main.js'))) {
-    report.note('setup', 'gateway build present', false, 'dist/src/cli/main.js missing: run `npm run build` (npm run test:compat does)');
+  const cli = gatewayCli(repoRoot);
+  if (!fs.existsSync(cli)) {
+    report.note('setup', 'gateway build present', false, `${path.relative(repoRoot, cli)} missing: run \`npm run build\` (npm run test:compat does)`);
     return 2;
   }
   tmpRoot = makeTmpRoot();

@@ -1,0 +1,17 @@
+// Bundle the CLI into a few ESM files: one file per entry loads in a fraction of the time that
+// resolving ~150 modules takes, which is most of a CLI call's wall time. Native better-sqlite3 stays external.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: { cli: 'dist/src/cli/bin.js' },
+  outdir: 'dist/bundle',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['better-sqlite3'],
+  banner: { js: "import { createRequire as __cgCreateRequire } from 'node:module'; const require = __cgCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+  legalComments: 'none',
+});
