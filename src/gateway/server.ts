@@ -75,7 +75,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
       if (err.code === 'EADDRINUSE') {
         reject(new ClawgateError('PORT_IN_USE', `port ${opts.config.port} on ${opts.config.host} is already in use by another program; stop it, or start with --port <other>`, { port: opts.config.port }));
       } else {
-        reject(new ClawgateError('PORT_IN_USE', `cannot listen on ${opts.config.host}:${opts.config.port}: ${err.message}`, { port: opts.config.port }));
+        reject(new ClawgateError('CONFIG_INVALID', `cannot listen on ${opts.config.host}:${opts.config.port} (${err.code ?? err.message}); check gateway.bind and gateway.port`, { port: opts.config.port }));
       }
     };
     const onListening = () => {

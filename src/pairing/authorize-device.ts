@@ -154,17 +154,16 @@ function passWithToken(store: Store, c: DeviceConnect, nowMs: number): DeviceDec
     store.tokens.markUsed(c.deviceId, c.role, nowMs);
     return { outcome: 'pass', authMethod: 'device-token' };
   }
+  // The gateway token proves ownership and the client sent no device token: it does not need one, and
+  // minting on every call would churn.
+  if (c.proof && presented === undefined && token?.tokenHash !== undefined) return { outcome: 'pass', authMethod: 'gateway-token' };
   // Issued but not yet delivered, or delivered and never presented back (the client may have died
   // before caching it): the signature proves the key, so (re)deliver.
   if (!token || token.tokenHash === undefined || token.confirmedAtMs === undefined) {
     return { outcome: 'pass', issued: mintFor(store, c, nowMs, token ? 'delivery' : 'first-connect'), authMethod: c.proof ? 'gateway-token' : 'device-signature' };
   }
-  if (c.proof) {
-    // Gateway token proves ownership. A stale cached token is replaced; no token presented means the
-    // client does not need one (minting on every call would churn).
-    if (presented !== undefined) return { outcome: 'pass', issued: mintFor(store, c, nowMs, 'stale-cache'), authMethod: 'gateway-token' };
-    return { outcome: 'pass', authMethod: 'gateway-token' };
-  }
+  // Gateway token proves ownership: a stale cached token is replaced in the same connect.
+  if (c.proof) return { outcome: 'pass', issued: mintFor(store, c, nowMs, 'stale-cache'), authMethod: 'gateway-token' };
   const short = c.deviceId.slice(0, 12);
   const fix = `run clawgate devices rotate --device ${short} --role ${c.role} on the gateway host (this device picks the new token up on its next connect), or connect with the gateway token`;
   if (presented === undefined) {
