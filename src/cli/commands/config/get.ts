@@ -1,19 +1,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../../config/load.js';
 import { getPath } from '../../../config/key-path.js';
+import { redactConfigValue } from '../../../config/redact.js';
 import { ClawgateError } from '../../../protocol/error-catalogue.js';
 import type { CliContext } from '../../context.js';
-
-const SECRET_PATHS = new Set(['gateway.auth.token']);
-
-/** Render a value, redacting secrets (a whole subtree containing one shows its fingerprint). */
-export function redactConfigValue(path: string, value: unknown): unknown {
-  if (SECRET_PATHS.has(path) && typeof value === 'string') return `[redacted ${value.length} chars]`;
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactConfigValue(path ? `${path}.${k}` : k, v)]));
-  }
-  return value;
-}
 
 /** `clawgate config get [path]`. */
 export function register(config: Command, ctx: () => CliContext): void {
