@@ -131,7 +131,6 @@ export async function startGateway({ repoRoot, tmpRoot }) {
     : `GET ${url} did not answer 200 within ${HEALTH_TIMEOUT_MS} ms (last: ${lastStatus ?? 'no answer'})`;
   await stop();
   const err = new Error(why);
-  err.gatewayLog = logTail();
   err.command = command;
   err.token = token; // so the caller can mask it
   throw err;

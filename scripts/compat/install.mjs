@@ -96,7 +96,9 @@ function runNpmInstall(cache) {
     const t0 = Date.now();
     const timer = setInterval(() => {
       bytesHint = dirSizeShallow(path.join(cache, 'node_modules'));
-      log(`... ${Math.round((Date.now() - t0) / 1000)} s, ${fetches} registry fetches, ~${fmtBytes(bytesHint)} unpacked (expect ~1.5 GB)`);
+      // npm fetches first (into its own cache), then unpacks everything at the end.
+      const size = bytesHint > 0 ? `, ${fmtBytes(bytesHint)} unpacked so far (of ~1.5 GB)` : ', nothing unpacked yet (~1.5 GB to come)';
+      log(`... ${Math.round((Date.now() - t0) / 1000)} s, ${fetches} registry fetches${size}`);
     }, 10_000);
     child.on('error', (err) => { clearInterval(timer); reject(err); });
     child.on('close', (code) => {

@@ -14,6 +14,14 @@ import path from 'node:path';
 
 export const CMD_TIMEOUT_MS = 30_000;
 
+// Process groups of CLI runs in flight, so an interrupted run can end them
+// (they are detached, so a terminal's Ctrl-C does not reach them).
+const active = new Set();
+export function killActive() {
+  for (const pid of active) { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } }
+  active.clear();
+}
+
 // On Linux `gateway probe` runs `avahi-browse` for mDNS discovery (multicast on
 // the LAN). openclaw has no switch for that, so put no-op stand-ins first on
 // PATH; same for `dns-sd` (macOS path) and `tailscale` (tailnet hints).
@@ -116,6 +124,7 @@ export function runOpenclaw(tools, client, args, timeoutMs = CMD_TIMEOUT_MS) {
     const child = spawn(tools.node, nodeArgs, {
       cwd: client.root, env: client.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
     });
+    if (child.pid) active.add(child.pid);
     let stdout = ''; let stderr = ''; let timedOut = false;
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
@@ -127,6 +136,7 @@ export function runOpenclaw(tools, client, args, timeoutMs = CMD_TIMEOUT_MS) {
     }, timeoutMs);
     const done = (code, signal, extra = '') => {
       clearTimeout(timer);
+      active.delete(child.pid);
       resolve({ args, display, code, signal, timedOut, ms: Date.now() - t0, stdout, stderr: stderr + extra });
     };
     child.on('error', (err) => done(null, null, `\n[harness] spawn failed: ${err.message}`));

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDir, ensureInstalled, OPENCLAW_VERSION } from './install.mjs';
 import { gatewayCli, makeTmpRoot, startGateway } from './gateway.mjs';
-import { CMD_TIMEOUT_MS, deviceIdOf, makeClient, parseJsonOutput, runOpenclaw } from './openclaw.mjs';
+import { CMD_TIMEOUT_MS, deviceIdOf, killActive, makeClient, parseJsonOutput, runOpenclaw } from './openclaw.mjs';
 import { Report, truncate } from './report.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -157,6 +157,7 @@ async function main() {
 }
 
 async function cleanup() {
+  killActive();
   if (gw) { try { await gw.stop(); } catch { /* best effort */ } }
   if (tmpRoot) {
     const log = path.join(tmpRoot, 'gateway.log');
