@@ -29,6 +29,7 @@ export const EXIT_CODES: Record<ErrorKind, number> = {
   conflict: 7,
   protocol: 8,
   unavailable: 9,
+  'port-in-use': 10,
 };
 
 function build(io: CliIo, holder: { ctx?: CliContext }): Command {

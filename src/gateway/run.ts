@@ -9,6 +9,8 @@ import type { StatePaths } from '../config/paths.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { Store } from '../store/store.js';
 import { startGatewayServer, type GatewayServer } from './server.js';
+import { acquireLock, type GatewayLock } from './lock.js';
+import { VERSION } from '../version.js';
 
 /** Flags of `clawgate gateway run` that override config for this run only. */
 export interface RunOptions {
@@ -27,6 +29,17 @@ export interface RunOptions {
  * open the store and listen. Everything is checked before the port is bound.
  */
 export async function runGateway(opts: RunOptions): Promise<GatewayServer> {
+  // The lock comes before any write: a second gateway on this state dir changes nothing.
+  const lock = acquireLock(opts.paths.lockPath, VERSION);
+  try {
+    return await startLocked(opts, lock);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function startLocked(opts: RunOptions, lock: GatewayLock): Promise<GatewayServer> {
   const loaded = loadConfig(opts.paths.configPath);
   let config: Config = loaded.config;
   let effective = effectiveGateway(config);
@@ -49,11 +62,13 @@ export async function runGateway(opts: RunOptions): Promise<GatewayServer> {
   try {
     const serverOpts = { store, paths: opts.paths, config: effective, gatewayToken: token, ...(opts.log ? { log: opts.log } : {}) };
     const server = await startGatewayServer(serverOpts);
+    lock.update(server.port);
     return {
       ...server,
       async close() {
         await server.close();
         store.close();
+        lock.release();
       },
     };
   } catch (err) {

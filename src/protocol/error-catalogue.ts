@@ -14,6 +14,7 @@ export type ErrorKind =
   | 'scope'
   | 'not-found'
   | 'conflict'
+  | 'port-in-use'
   | 'protocol'
   | 'unavailable'
   | 'internal';
@@ -63,7 +64,7 @@ export const ERROR_CATALOGUE = {
   GATEWAY_TIMEOUT: { wire: 'UNAVAILABLE', kind: 'unreachable', retryable: true },
   GATEWAY_CLOSED: { wire: 'UNAVAILABLE', kind: 'unreachable', retryable: true },
   GATEWAY_ALREADY_RUNNING: { wire: 'UNAVAILABLE', kind: 'conflict' },
-  PORT_IN_USE: { wire: 'UNAVAILABLE', kind: 'conflict' },
+  PORT_IN_USE: { wire: 'UNAVAILABLE', kind: 'port-in-use' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
