@@ -22,6 +22,9 @@ export function openDatabase(path: string): Db {
     throw storeError(path, err);
   }
   try {
+    // Private before WAL mode: SQLite creates state.db-wal and -shm with the main file's permissions.
+    if (!existed) chmodSync(path, 0o600);
+    assertKnownVersion(db, path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
@@ -31,7 +34,6 @@ export function openDatabase(path: string): Db {
     if (err instanceof ClawgateError) throw err;
     throw storeError(path, err);
   }
-  if (!existed) chmodSync(path, 0o600);
   return db;
 }
 
@@ -43,7 +45,8 @@ function storeError(path: string, err: unknown): ClawgateError {
   );
 }
 
-function migrate(db: Db, path: string, existed: boolean): void {
+/** Refuse a store from a newer Clawgate before changing anything about it (not even its journal mode). */
+function assertKnownVersion(db: Db, path: string): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
     throw new ClawgateError(
@@ -52,6 +55,10 @@ function migrate(db: Db, path: string, existed: boolean): void {
       { path, version, supported: SCHEMA_VERSION },
     );
   }
+}
+
+function migrate(db: Db, path: string, existed: boolean): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
   if (version === SCHEMA_VERSION) return;
   if (existed && version > 0) {
     const backup = `${path}.v${version}.bak`;

@@ -1,0 +1,164 @@
+import { after, before, describe, test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { Secret } from '../auth/secret.js';
+import { ClawgateError } from '../protocol/error-catalogue.js';
+import { startInProcess, type InProcessGateway } from '../../test/helpers/in-process.js';
+import { freePort } from '../../test/helpers/gateway-process.js';
+import { GatewayClient, type ClientOptions } from './gateway-client.js';
+import { loadOrCreateIdentity, type DeviceIdentity } from './identity.js';
+import { TokenCache } from './token-cache.js';
+
+interface ClientHome {
+  identity: DeviceIdentity;
+  cache: TokenCache;
+}
+
+function clientHome(t: TestContext): ClientHome {
+  const dir = mkdtempSync(join(tmpdir(), 'cg-client-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const identity = loadOrCreateIdentity(join(dir, 'identity', 'device.json'));
+  return { identity, cache: new TokenCache(join(dir, 'identity', 'device-auth.json'), identity.deviceId) };
+}
+
+function client(t: TestContext, options: ClientOptions): GatewayClient {
+  const c = new GatewayClient(options);
+  t.after(() => c.close());
+  return c;
+}
+
+function isCode(code: string, ...parts: (string | RegExp)[]) {
+  return (err: unknown) => {
+    assert.ok(err instanceof ClawgateError, `expected a ClawgateError, got ${String(err)}`);
+    assert.equal(err.code, code, err.message);
+    for (const p of parts) assert.match(err.message, typeof p === 'string' ? new RegExp(p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : p);
+    return true;
+  };
+}
+
+/**
+ * A tiny stand-in gateway of our own: it sends the challenge and then does only what `onConnect`
+ * says with the connect request (nothing, by default); later requests are never answered.
+ */
+async function silentServer(t: TestContext, onConnect?: (ws: WebSocket, id: string) => void): Promise<string> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((res) => wss.once('listening', () => res()));
+  wss.on('connection', (ws) => {
+    ws.send(JSON.stringify({ type: 'event', event: 'connect.challenge', payload: { nonce: 'n-1', ts: Date.now() } }));
+    ws.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as { method?: string; id: string };
+      if (frame.method === 'connect') onConnect?.(ws, frame.id);
+    });
+  });
+  t.after(
+    () =>
+      new Promise<void>((res) => {
+        for (const ws of wss.clients) ws.terminate();
+        wss.close(() => res());
+      }),
+  );
+  return `ws://127.0.0.1:${(wss.address() as { port: number }).port}`;
+}
+
+const helloOk = (ws: WebSocket, id: string) => ws.send(JSON.stringify({ type: 'res', id, ok: true, payload: { type: 'hello-ok', protocol: 3 } }));
+
+describe('against an in-process gateway', () => {
+  let gw: InProcessGateway;
+  before(async () => {
+    gw = await startInProcess();
+  });
+  after(async () => {
+    await gw.close();
+    rmSync(gw.stateDir, { recursive: true, force: true });
+  });
+
+  test('connect caches the minted hello-ok.auth token before it resolves', async (t) => {
+    const home = clientHome(t);
+    const c = client(t, { url: gw.url, gatewayToken: new Secret(gw.token!), identity: home.identity, tokenCache: home.cache, scopes: ['operator.read'] });
+    let cachedAtResolve: string | undefined;
+    const hello = await c.connect().then((h) => {
+      cachedAtResolve = home.cache.get('operator')?.token; // synchronously, as the promise resolves
+      return h;
+    });
+    assert.equal(hello.type, 'hello-ok');
+    assert.ok(hello.auth?.deviceToken, 'a token was minted for the auto-approved device');
+    assert.equal(cachedAtResolve, hello.auth.deviceToken);
+    assert.deepEqual(home.cache.get('operator')?.scopes, hello.auth.scopes);
+    const health = await c.request<{ ok: boolean }>('health');
+    assert.equal(health.ok, true);
+  });
+
+  test('the next connect presents the cached token and converges: no new token, cache unchanged', async (t) => {
+    const home = clientHome(t);
+    const opts = { url: gw.url, gatewayToken: new Secret(gw.token!), identity: home.identity, tokenCache: home.cache, scopes: ['operator.read'] };
+    const first = client(t, opts);
+    await first.connect();
+    await first.close();
+    const cached = home.cache.get('operator')!;
+    const second = client(t, opts);
+    const hello = await second.connect();
+    assert.equal(hello.auth, undefined, 'nothing minted');
+    assert.deepEqual(home.cache.get('operator'), cached);
+    assert.equal(gw.store.tokens.get(home.identity.deviceId, 'operator')?.confirmedAtMs !== undefined, true, 'the token was presented back and confirmed');
+  });
+
+  test("a refused connect rejects with the gateway's stable code and writes no cache", async (t) => {
+    const home = clientHome(t);
+    const c = client(t, { url: gw.url, identity: home.identity, tokenCache: home.cache, scopes: ['operator.read'] });
+    await assert.rejects(c.connect(), isCode('PAIRING_REQUIRED', 'clawgate devices approve'));
+    assert.equal(home.cache.get('operator'), undefined);
+    await assert.rejects(c.request('health'), isCode('GATEWAY_CLOSED'));
+  });
+
+  test('a gateway error response keeps its stable code', async (t) => {
+    const c = client(t, { url: gw.url, gatewayToken: new Secret(gw.token!), scopes: ['operator.read'] });
+    await c.connect();
+    await assert.rejects(c.request('no.such.method'), isCode('UNKNOWN_METHOD'));
+  });
+});
+
+test('a request the gateway never answers times out with GATEWAY_TIMEOUT naming the method', async (t) => {
+  const url = await silentServer(t, helloOk);
+  const c = client(t, { url, timeoutMs: 2_000 });
+  await c.connect();
+  const started = Date.now();
+  await assert.rejects(c.request('health', undefined, 150), isCode('GATEWAY_TIMEOUT', 'gateway timeout after 150ms waiting for health'));
+  assert.ok(Date.now() - started >= 140);
+});
+
+test('a handshake the gateway never answers times out with GATEWAY_TIMEOUT', async (t) => {
+  const url = await silentServer(t);
+  const c = client(t, { url, timeoutMs: 200 });
+  await assert.rejects(c.connect(), isCode('GATEWAY_TIMEOUT', `gateway timeout after 200ms while connecting to ${url}`));
+});
+
+test('pending requests fail with GATEWAY_CLOSED (code and reason) when the gateway closes', async (t) => {
+  let server: WebSocket | undefined;
+  const url = await silentServer(t, (ws, id) => {
+    server = ws;
+    helloOk(ws, id);
+  });
+  const c = client(t, { url });
+  await c.connect();
+  const pending = c.request('health');
+  server!.close(4001, 'credentials changed');
+  await assert.rejects(pending, (err: unknown) => {
+    isCode('GATEWAY_CLOSED', 'gateway closed (4001): credentials changed')(err);
+    assert.equal((err as ClawgateError).details['closeCode'], 4001);
+    return true;
+  });
+});
+
+test('connection refused is GATEWAY_UNREACHABLE and names `clawgate gateway run`', async (t) => {
+  const url = `ws://127.0.0.1:${await freePort()}`;
+  const c = client(t, { url, timeoutMs: 2_000 });
+  await assert.rejects(c.connect(), isCode('GATEWAY_UNREACHABLE', `cannot reach the gateway at ${url}: connection refused`, 'clawgate gateway run'));
+});
+
+test('a request before connect is GATEWAY_CLOSED "not connected"', async (t) => {
+  const c = client(t, { url: 'ws://127.0.0.1:1' });
+  await assert.rejects(c.request('health'), isCode('GATEWAY_CLOSED', 'not connected'));
+});

@@ -1,0 +1,292 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashToken } from '../auth/tokens.js';
+import { ClawgateError } from '../protocol/error-catalogue.js';
+import type { PendingRecord } from '../store/pending-requests.js';
+import { Store } from '../store/store.js';
+import { LOCAL_OWNER, type Actor } from './actor.js';
+import { PENDING_REQUEST_TTL_MS, authorizeDevice, type DeviceConnect } from './authorize-device.js';
+import { approveRequest, listPairing, rejectRequest, removeDevice, revokeToken, rotateToken } from './operations.js';
+
+// The pairing operations the RPC methods and the CLI's local fallback share. Each runs in one store
+// transaction and appends its audit event; time moves only through nowMs.
+
+const POLICY = { autoApproveRemoteWithToken: false };
+const T0 = 1_800_000_000_000;
+
+function tempStore(t: TestContext): Store {
+  const dir = mkdtempSync(join(tmpdir(), 'cg-ops-'));
+  const store = Store.open(join(dir, 'state.db'));
+  t.after(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return store;
+}
+
+function connect(deviceId: string, over: Partial<DeviceConnect> = {}): DeviceConnect {
+  return { deviceId, publicKey: `pk-${deviceId}`, role: 'operator', scopes: ['operator.read'], clientId: 'cli', clientMode: 'cli', locality: 'remote', remoteIp: '10.0.0.9', kind: 'other', proof: false, ...over };
+}
+
+/** A remote device asks; returns its request id. */
+function ask(store: Store, deviceId: string, scopes = ['operator.read'], nowMs = T0): string {
+  const d = authorizeDevice(store, connect(deviceId, { scopes }), POLICY, nowMs);
+  assert.equal(d.outcome, 'pending');
+  return d.outcome === 'pending' ? d.requestId : '';
+}
+
+/** A device paired with `scopes`, its token delivered and confirmed; returns the token. */
+function paired(store: Store, deviceId: string, scopes = ['operator.read']): string {
+  approveRequest(store, ask(store, deviceId, scopes), LOCAL_OWNER, T0 + 1);
+  const d = authorizeDevice(store, connect(deviceId, { scopes }), POLICY, T0 + 2);
+  assert.ok(d.outcome === 'pass' && d.issued);
+  authorizeDevice(store, connect(deviceId, { scopes, presentedToken: d.issued.deviceToken }), POLICY, T0 + 3);
+  return d.issued.deviceToken;
+}
+
+function rawPending(requestId: string, deviceId: string, scopes = ['operator.read']): PendingRecord {
+  return { requestId, deviceId, publicKey: `pk-${deviceId}`, role: 'operator', roles: ['operator'], scopes, reason: 'not-paired', isRepair: false, firstSeenAtMs: T0, lastSeenAtMs: T0, expiresAtMs: T0 + PENDING_REQUEST_TTL_MS };
+}
+
+function code(expected: string, ...parts: string[]) {
+  return (err: unknown) => {
+    assert.ok(err instanceof ClawgateError, `expected a ClawgateError, got ${String(err)}`);
+    assert.equal(err.code, expected);
+    for (const p of parts) assert.ok(err.message.includes(p), `message "${err.message}" should contain "${p}"`);
+    return true;
+  };
+}
+
+/** Everything an operation could touch, for "nothing changed" checks. */
+function snapshot(store: Store) {
+  return {
+    devices: store.db.prepare('SELECT * FROM devices ORDER BY device_id').all(),
+    tokens: store.db.prepare('SELECT * FROM device_tokens ORDER BY device_id, role').all(),
+    pending: store.db.prepare('SELECT * FROM pending_requests ORDER BY request_id').all(),
+    audit: store.db.prepare('SELECT * FROM audit_events ORDER BY id').all(),
+  };
+}
+
+const ADMIN_RPC: Actor = { label: 'rpc:admin', scopes: ['operator.admin'] };
+const pairingOnly = (deviceId: string): Actor => ({ label: `rpc:${deviceId.slice(0, 8)}`, deviceId, scopes: ['operator.pairing', 'operator.read'] });
+
+test('approve: a unique prefix is enough; the device is recorded, its token awaits delivery, audited', (t) => {
+  const store = tempStore(t);
+  const requestId = ask(store, 'dev-one', ['operator.read', 'operator.write']);
+  const result = approveRequest(store, requestId.slice(0, 6), LOCAL_OWNER, T0 + 5);
+  assert.equal(result.requestId, requestId);
+  assert.equal(result.device.deviceId, 'dev-one');
+  assert.deepEqual(result.device.scopes, ['operator.read', 'operator.write']);
+  assert.deepEqual(result.device.tokens?.map((v) => [v.role, v.awaitingDelivery, v.fingerprint]), [['operator', true, undefined]]);
+  assert.equal(store.pending.count(T0 + 5), 0);
+  const events = store.audit.ofKind('pairing.approved');
+  assert.equal(events.length, 1);
+  assert.deepEqual([events[0]!.requestId, events[0]!.deviceId, events[0]!.actor, events[0]!.detail], [requestId, 'dev-one', 'cli-local', { scopes: ['operator.read', 'operator.write'] }]);
+});
+
+test('request ids: ambiguous prefixes, unknown ids and LIKE wildcards are refused by approve and reject', (t) => {
+  const store = tempStore(t);
+  store.pending.put(rawPending('abcd1111-0000', 'dev-a'));
+  store.pending.put(rawPending('abcd2222-0000', 'dev-b'));
+  for (const op of [approveRequest, rejectRequest]) {
+    assert.throws(() => op(store, 'abcd', LOCAL_OWNER, T0 + 1), code('AMBIGUOUS_ID', 'abcd', 'give more characters'));
+    assert.throws(() => op(store, 'ffff', LOCAL_OWNER, T0 + 1), code('UNKNOWN_REQUEST_ID', 'unknown requestId "ffff"', 'clawgate devices list'));
+    assert.throws(() => op(store, '%', LOCAL_OWNER, T0 + 1), code('UNKNOWN_REQUEST_ID', 'unknown requestId'));
+    assert.throws(() => op(store, 'abcd_', LOCAL_OWNER, T0 + 1), code('UNKNOWN_REQUEST_ID', 'unknown requestId'));
+  }
+  assert.equal(store.pending.count(T0 + 1), 2, 'nothing resolved');
+  assert.equal(rejectRequest(store, 'abcd2', LOCAL_OWNER, T0 + 1).requestId, 'abcd2222-0000');
+});
+
+test('an expired request cannot be approved, and the failed call leaves even the expiry pruning undone', (t) => {
+  const store = tempStore(t);
+  const requestId = ask(store, 'dev-late');
+  const before = snapshot(store);
+  const late = T0 + PENDING_REQUEST_TTL_MS;
+  assert.throws(() => approveRequest(store, requestId, LOCAL_OWNER, late), code('UNKNOWN_REQUEST_ID', 'unknown requestId', 'expired'));
+  assert.deepEqual(snapshot(store), before, 'one transaction: the prune and its audit rolled back with the failure');
+  assert.equal(store.devices.get('dev-late'), undefined);
+});
+
+test('reject: the request goes, nothing is paired, audited', (t) => {
+  const store = tempStore(t);
+  const requestId = ask(store, 'dev-no');
+  assert.deepEqual(rejectRequest(store, requestId, ADMIN_RPC, T0 + 1), { requestId, deviceId: 'dev-no' });
+  assert.equal(store.pending.count(T0 + 1), 0);
+  assert.equal(store.devices.count(), 0);
+  const ev = store.audit.ofKind('pairing.rejected');
+  assert.deepEqual(ev.map((e) => [e.requestId, e.deviceId, e.actor]), [[requestId, 'dev-no', 'rpc:admin']]);
+  assert.throws(() => rejectRequest(store, requestId, ADMIN_RPC, T0 + 2), code('UNKNOWN_REQUEST_ID'));
+});
+
+test('a non-admin approver may grant only scopes it holds: SCOPE_ESCALATION, request kept', (t) => {
+  const store = tempStore(t);
+  paired(store, 'dev-approver', ['operator.pairing', 'operator.read']);
+  const requestId = ask(store, 'dev-new', ['operator.admin']);
+  const before = snapshot(store);
+  assert.throws(() => approveRequest(store, requestId, pairingOnly('dev-approver'), T0 + 10), (err: unknown) => {
+    code('SCOPE_ESCALATION', 'operator.admin', 'approve it as an admin')(err);
+    assert.deepEqual((err as ClawgateError).details['missing'], ['operator.admin']);
+    return true;
+  });
+  assert.deepEqual(snapshot(store), before);
+  const within = ask(store, 'dev-reader', ['operator.read']);
+  assert.equal(approveRequest(store, within, pairingOnly('dev-approver'), T0 + 11).device.deviceId, 'dev-reader');
+});
+
+test('device ids: unique prefixes work; ambiguous, unknown and wildcard ids are refused', (t) => {
+  const store = tempStore(t);
+  paired(store, 'dev-aaaa-1');
+  paired(store, 'dev-aaaa-2');
+  paired(store, 'dev-bbbb-1');
+  assert.throws(() => removeDevice(store, 'dev-aaaa', LOCAL_OWNER, T0 + 10), code('AMBIGUOUS_ID', 'dev-aaaa'));
+  assert.throws(() => rotateToken(store, { deviceId: 'dev-aaaa', role: 'operator' }, LOCAL_OWNER, T0 + 10), code('AMBIGUOUS_ID'));
+  assert.throws(() => revokeToken(store, { deviceId: 'dev-aaaa', role: 'operator' }, LOCAL_OWNER, T0 + 10), code('AMBIGUOUS_ID'));
+  assert.throws(() => removeDevice(store, 'dev-zzzz', LOCAL_OWNER, T0 + 10), code('UNKNOWN_DEVICE', 'unknown deviceId "dev-zzzz"'));
+  assert.throws(() => removeDevice(store, 'dev-%', LOCAL_OWNER, T0 + 10), code('UNKNOWN_DEVICE'));
+  assert.throws(() => removeDevice(store, 'dev-____-1', LOCAL_OWNER, T0 + 10), code('UNKNOWN_DEVICE'));
+  assert.equal(store.devices.count(), 3);
+  assert.equal(rotateToken(store, { deviceId: 'dev-b', role: 'operator' }, LOCAL_OWNER, T0 + 11).deviceId, 'dev-bbbb-1');
+  assert.equal(revokeToken(store, { deviceId: 'dev-aaaa-2', role: 'operator' }, LOCAL_OWNER, T0 + 12).deviceId, 'dev-aaaa-2');
+  assert.deepEqual(removeDevice(store, 'dev-aaaa-1', LOCAL_OWNER, T0 + 13), { deviceId: 'dev-aaaa-1' });
+});
+
+test('an empty id never matches, even when only one request or device exists (the CLI fallback has no schema check)', (t) => {
+  const store = tempStore(t);
+  paired(store, 'dev-only');
+  ask(store, 'dev-asking');
+  const before = snapshot(store);
+  assert.throws(() => approveRequest(store, '', LOCAL_OWNER, T0 + 10), code('UNKNOWN_REQUEST_ID', 'unknown requestId ""'));
+  assert.throws(() => rejectRequest(store, '', LOCAL_OWNER, T0 + 10), code('UNKNOWN_REQUEST_ID'));
+  assert.throws(() => removeDevice(store, '', LOCAL_OWNER, T0 + 10), code('UNKNOWN_DEVICE', 'unknown deviceId ""'));
+  assert.throws(() => rotateToken(store, { deviceId: '', role: 'operator' }, LOCAL_OWNER, T0 + 10), code('UNKNOWN_DEVICE'));
+  assert.throws(() => revokeToken(store, { deviceId: '', role: 'operator' }, LOCAL_OWNER, T0 + 10), code('UNKNOWN_DEVICE'));
+  assert.deepEqual(snapshot(store), before);
+});
+
+test('remove: the device, its tokens and its pending request go; audited', (t) => {
+  const store = tempStore(t);
+  paired(store, 'dev-gone');
+  ask(store, 'dev-gone', ['operator.admin'], T0 + 5); // a scope upgrade waiting
+  assert.equal(store.pending.count(T0 + 5), 1);
+  removeDevice(store, 'dev-gone', LOCAL_OWNER, T0 + 6);
+  assert.equal(store.devices.get('dev-gone'), undefined);
+  assert.deepEqual(store.tokens.forDevice('dev-gone'), []);
+  assert.equal(store.pending.count(T0 + 6), 0);
+  assert.deepEqual(store.audit.ofKind('device.removed').map((e) => [e.deviceId, e.actor]), [['dev-gone', 'cli-local']]);
+  assert.deepEqual(listPairing(store, T0 + 6), { pending: [], paired: [] });
+});
+
+test('a non-admin caller manages only its own device: FORBIDDEN for another', (t) => {
+  const store = tempStore(t);
+  paired(store, 'dev-self');
+  paired(store, 'dev-other');
+  const self = pairingOnly('dev-self');
+  const before = snapshot(store);
+  assert.throws(() => removeDevice(store, 'dev-other', self, T0 + 10), code('FORBIDDEN', 'needs operator.admin'));
+  assert.throws(() => rotateToken(store, { deviceId: 'dev-other', role: 'operator' }, self, T0 + 10), code('FORBIDDEN', 'token rotation'));
+  assert.throws(() => revokeToken(store, { deviceId: 'dev-other', role: 'operator' }, self, T0 + 10), code('FORBIDDEN', 'token revocation'));
+  assert.deepEqual(snapshot(store), before);
+  assert.equal(removeDevice(store, 'dev-self', self, T0 + 11).deviceId, 'dev-self');
+});
+
+test('rotate for oneself returns the new token (delivery "response"); the old one stops working', (t) => {
+  const store = tempStore(t);
+  const old = paired(store, 'dev-me', ['operator.read', 'operator.write']);
+  const r = rotateToken(store, { deviceId: 'dev-me', role: 'operator' }, pairingOnly('dev-me'), T0 + 10);
+  assert.equal(r.delivery, 'response');
+  assert.ok(r.token && r.token !== old);
+  assert.deepEqual([r.deviceId, r.role, r.scopes, r.rotatedAtMs], ['dev-me', 'operator', ['operator.read', 'operator.write'], T0 + 10]);
+  const rec = store.tokens.get('dev-me', 'operator')!;
+  assert.equal(rec.tokenHash, hashToken(r.token));
+  assert.equal(rec.confirmedAtMs, undefined);
+  assert.deepEqual(authorizeDevice(store, connect('dev-me', { presentedToken: r.token }), POLICY, T0 + 11), { outcome: 'pass', authMethod: 'device-token' });
+  assert.throws(() => authorizeDevice(store, connect('dev-me', { presentedToken: old }), POLICY, T0 + 12), code('AUTH_DEVICE_TOKEN_MISMATCH'));
+  assert.deepEqual(store.audit.ofKind('token.rotated').map((e) => [e.deviceId, e.actor, e.detail]), [['dev-me', 'rpc:dev-me', { delivery: 'response' }]]);
+});
+
+test('rotate for another device returns no token (delivery "next-connect"); that device gets it on its next signed connect', (t) => {
+  const store = tempStore(t);
+  const old = paired(store, 'dev-them');
+  const r = rotateToken(store, { deviceId: 'dev-them', role: 'operator' }, ADMIN_RPC, T0 + 10);
+  assert.equal(r.delivery, 'next-connect');
+  assert.equal('token' in r, false, 'never echoed to the admin');
+  assert.equal(store.tokens.get('dev-them', 'operator')!.tokenHash, undefined, 'awaiting delivery');
+  const d = authorizeDevice(store, connect('dev-them', { presentedToken: old }), POLICY, T0 + 11);
+  assert.ok(d.outcome === 'pass' && d.issued && d.issued.deviceToken !== old);
+  assert.deepEqual(store.audit.ofKind('token.rotated').map((e) => e.detail), [{ delivery: 'next-connect' }]);
+});
+
+test('rotate may narrow scopes but not go beyond what the device is approved for: SCOPE_ESCALATION', (t) => {
+  const store = tempStore(t);
+  paired(store, 'dev-narrow', ['operator.read', 'operator.write']);
+  const before = snapshot(store);
+  assert.throws(
+    () => rotateToken(store, { deviceId: 'dev-narrow', role: 'operator', scopes: ['operator.admin'] }, LOCAL_OWNER, T0 + 10),
+    code('SCOPE_ESCALATION', 'operator.admin', 'approve a scope upgrade instead'),
+  );
+  assert.throws(() => rotateToken(store, { deviceId: 'dev-narrow', role: 'node' }, LOCAL_OWNER, T0 + 10), code('UNKNOWN_ROLE', 'role "node"'));
+  assert.deepEqual(snapshot(store), before);
+  const r = rotateToken(store, { deviceId: 'dev-narrow', role: 'operator', scopes: ['operator.read'] }, LOCAL_OWNER, T0 + 11);
+  assert.deepEqual(r.scopes, ['operator.read']);
+});
+
+test('revoke removes the role: the next connect asks again with reason "role-upgrade"', (t) => {
+  const store = tempStore(t);
+  const token = paired(store, 'dev-rev');
+  assert.deepEqual(revokeToken(store, { deviceId: 'dev-rev', role: 'operator' }, LOCAL_OWNER, T0 + 10), { deviceId: 'dev-rev', role: 'operator', revokedAtMs: T0 + 10 });
+  const rec = store.tokens.get('dev-rev', 'operator')!;
+  assert.deepEqual([rec.tokenHash, rec.revokedAtMs], [undefined, T0 + 10]);
+  assert.deepEqual(store.devices.get('dev-rev')?.roles, []);
+  const d = authorizeDevice(store, connect('dev-rev', { presentedToken: token }), POLICY, T0 + 11);
+  assert.equal(d.outcome, 'pending');
+  assert.equal(d.outcome === 'pending' && d.reason, 'role-upgrade');
+  assert.equal(store.pending.list(T0 + 11)[0]?.isRepair, true);
+  assert.throws(() => revokeToken(store, { deviceId: 'dev-rev', role: 'operator' }, LOCAL_OWNER, T0 + 12), code('UNKNOWN_ROLE', 'no active token'));
+  assert.deepEqual(store.audit.ofKind('token.revoked').map((e) => [e.deviceId, e.role, e.actor]), [['dev-rev', 'operator', 'cli-local']]);
+});
+
+test('every operation is one transaction: a failure at its last step (the audit append) leaves no partial change', (t) => {
+  const store = tempStore(t);
+  for (const id of ['dev-remove', 'dev-rotate', 'dev-revoke', 'dev-mint']) paired(store, id);
+  const toApprove = ask(store, 'dev-approve');
+  const toReject = ask(store, 'dev-reject');
+  // A real SQLite trigger makes the audit insert of each kind fail; it runs after every other change of the operation.
+  const fail = (kind: string) => store.db.exec(`CREATE TRIGGER fail_audit BEFORE INSERT ON audit_events WHEN NEW.kind = '${kind}' BEGIN SELECT RAISE(ABORT, 'injected failure'); END;`);
+  const cases: [string, () => unknown][] = [
+    ['pairing.approved', () => approveRequest(store, toApprove, LOCAL_OWNER, T0 + 10)],
+    ['pairing.rejected', () => rejectRequest(store, toReject, LOCAL_OWNER, T0 + 10)],
+    ['device.removed', () => removeDevice(store, 'dev-remove', LOCAL_OWNER, T0 + 10)],
+    ['token.rotated', () => rotateToken(store, { deviceId: 'dev-rotate', role: 'operator' }, LOCAL_OWNER, T0 + 10)],
+    ['token.revoked', () => revokeToken(store, { deviceId: 'dev-revoke', role: 'operator' }, LOCAL_OWNER, T0 + 10)],
+    ['token.minted', () => authorizeDevice(store, connect('dev-mint', { proof: true, presentedToken: 'stale' }), POLICY, T0 + 10)],
+  ];
+  for (const [kind, run] of cases) {
+    const before = snapshot(store);
+    fail(kind);
+    try {
+      assert.throws(run, /injected failure/, kind);
+    } finally {
+      store.db.exec('DROP TRIGGER fail_audit');
+    }
+    assert.deepEqual(snapshot(store), before, `${kind}: no partial change`);
+    run(); // and without the injected failure it succeeds
+  }
+});
+
+test('listPairing: live requests newest first, paired devices newest approval first, no secrets', (t) => {
+  const store = tempStore(t);
+  paired(store, 'dev-p1');
+  const older = ask(store, 'dev-q1', ['operator.read'], T0 + 100);
+  const newer = ask(store, 'dev-q2', ['operator.read'], T0 + 200);
+  ask(store, 'dev-expired', ['operator.read'], T0 - PENDING_REQUEST_TTL_MS);
+  const list = listPairing(store, T0 + 300);
+  assert.deepEqual(list.pending.map((p) => p.requestId), [newer, older]);
+  assert.deepEqual(list.paired.map((d) => d.deviceId), ['dev-p1']);
+  const text = JSON.stringify(list);
+  assert.ok(!text.includes('tokenHash') && !/"[0-9a-f]{64}"/.test(text), 'no token or hash in the views');
+  assert.match(list.paired[0]!.tokens![0]!.fingerprint!, /^sha256:[0-9a-f]{12}$/);
+});
