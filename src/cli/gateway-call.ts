@@ -15,15 +15,21 @@ export function scopesFor(methods: readonly string[]): string[] {
   return [...scopes].sort();
 }
 
-/** Open one authenticated connection as this host's device, run fn, close. */
-export async function withGateway<T>(ctx: CliContext, methods: readonly string[], fn: (client: GatewayClient, target: GatewayTarget) => Promise<T>, target = resolveTarget(ctx)): Promise<T> {
+/** Open one authenticated connection as this host's device (asking the methods' scopes plus extraScopes), run fn, close. */
+export async function withGateway<T>(
+  ctx: CliContext,
+  methods: readonly string[],
+  fn: (client: GatewayClient, target: GatewayTarget) => Promise<T>,
+  target = resolveTarget(ctx),
+  extraScopes: readonly string[] = [],
+): Promise<T> {
   const identity = loadOrCreateIdentity(ctx.paths.identityPath);
   const client = new GatewayClient({
     url: target.url,
     gatewayToken: target.token.secret,
     identity,
     tokenCache: new TokenCache(ctx.paths.tokenCachePath, identity.deviceId),
-    scopes: scopesFor(methods),
+    scopes: [...new Set([...scopesFor(methods), ...extraScopes])].sort(),
     clientId: 'cli',
     clientMode: 'cli',
     timeoutMs: ctx.timeoutMs,

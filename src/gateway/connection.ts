@@ -114,7 +114,13 @@ export function handleConnection(gw: GatewayContext, table: Map<string, ServedMe
       }
     }
     send(errorResponse(id, toErrorShape(err)));
-    const close = err instanceof ClawgateError && err.close ? err.close : { code: CLOSE_CODES.internal, reason: 'internal error' };
+    // A refusal without its own close spec (pairing refused, device-token errors) still closes 1008 with its cause.
+    const close =
+      err instanceof ClawgateError && err.close
+        ? err.close
+        : err instanceof ClawgateError && err.kind !== 'internal'
+          ? { code: CLOSE_CODES.policy, reason: err.message.split(';')[0]! }
+          : { code: CLOSE_CODES.internal, reason: 'internal error' };
     ws.close(close.code, truncateReason(close.reason));
   }
 }

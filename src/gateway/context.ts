@@ -20,7 +20,7 @@ export interface GatewayContext {
   readonly connections: Set<Connection>;
   readonly broadcaster: Broadcaster;
   readonly log: Logger;
-  /** Apply changes other processes (or handlers) wrote to the store: events, socket closes. */
+  /** Apply what this process just wrote to the store (events, socket closes); other processes' writes are polled. */
   syncStore(): void;
   /** The bound port (differs from config when it was 0). */
   port(): number;

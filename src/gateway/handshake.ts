@@ -160,6 +160,8 @@ export function performHandshake(gw: GatewayContext, rawParams: unknown, input: 
       'PAIRING_REQUIRED',
       `pairing required (request ${decision.requestId}, ${decision.reason}): on the gateway host run clawgate devices approve ${short}`,
       { requestId: decision.requestId, reason: decision.reason },
+      // The full message does not fit a close frame (120 bytes); the reason keeps the command whole.
+      `pairing required: run clawgate devices approve ${short}`,
     );
   }
   const session: Session = { ...base, scopes, deviceId: device.id, authMethod: decision.authMethod };

@@ -43,6 +43,13 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   const broadcaster = new Broadcaster(connections);
   const watcher = new StoreWatcher(opts.store, connections, broadcaster);
   const http: Server = createServer();
+  const safely = (fn: () => void) => {
+    try {
+      fn();
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'store watch failed');
+    }
+  };
   let boundPort = opts.config.port;
   const context: GatewayContext = {
     store: opts.store,
@@ -54,13 +61,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     connections,
     broadcaster,
     log,
-    syncStore: () => {
-      try {
-        watcher.poll();
-      } catch (err) {
-        log.warn({ err: (err as Error).message }, 'store watch failed');
-      }
-    },
+    syncStore: () => safely(() => watcher.pollIfWrittenHere()),
     port: () => boundPort,
   };
   const table = buildMethodTable();
@@ -89,7 +90,8 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   boundPort = (http.address() as AddressInfo).port;
 
   const tick = setInterval(() => broadcaster.broadcast('tick', { ts: Date.now() }, { dropIfSlow: true }), TICK_INTERVAL_MS);
-  const watch = setInterval(context.syncStore, STORE_WATCH_INTERVAL_MS);
+  // Changes by other processes (the CLI acting on the store directly) are picked up here.
+  const watch = setInterval(() => safely(() => watcher.poll()), STORE_WATCH_INTERVAL_MS);
   tick.unref();
   watch.unref();
 

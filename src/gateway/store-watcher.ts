@@ -21,8 +21,17 @@ export class StoreWatcher {
     this.#lastId = store.audit.lastId();
   }
 
-  /** Apply every audit event committed since the last call. */
+  #seenHere = 0;
+
+  /** Poll only if this process appended audit rows since the last look (the hot path after each request). */
+  pollIfWrittenHere(): void {
+    if (this.store.audit.appendedHere === this.#seenHere) return;
+    this.poll();
+  }
+
+  /** Apply every audit event committed since the last call, by any process. */
   poll(): void {
+    this.#seenHere = this.store.audit.appendedHere;
     for (;;) {
       const events = this.store.audit.after(this.#lastId);
       if (events.length === 0) return;

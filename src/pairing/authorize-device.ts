@@ -116,7 +116,9 @@ export function authorizeDevice(store: Store, c: DeviceConnect, policy: PolicyOp
     pruneExpired(store, nowMs);
     const device = store.devices.get(c.deviceId);
     const reason = pairingReason(device, c);
-    const decision = decide(c.locality, reason, c.proof ? 'gateway-token' : 'none', c.kind, policy);
+    // A browser page never becomes a node: a new device asking a non-operator role is decided as a role request.
+    const policyReason: PairingReason = reason === 'not-paired' && c.kind === 'browser' && c.role !== 'operator' ? 'role-upgrade' : reason;
+    const decision = decide(c.locality, policyReason, c.proof ? 'gateway-token' : 'none', c.kind, policy);
 
     if (decision === 'refuse') {
       throw new ClawgateError('PAIRING_REFUSED', `pairing refused (${reason}): a browser page cannot take role "${c.role}"`, { reason });

@@ -87,9 +87,20 @@ export function deviceIdFromRawKey(raw: Uint8Array): string {
   return createHash('sha256').update(raw).digest('hex');
 }
 
-/** A KeyObject for a raw Ed25519 public key. */
+/** Parsed keys of recently seen devices: parsing costs about as much as verifying. */
+const KEY_CACHE_MAX = 4096;
+const keyCache = new Map<string, KeyObject>();
+
+/** A KeyObject for a raw Ed25519 public key (cached, bounded). */
 export function publicKeyObject(raw: Uint8Array): KeyObject {
-  return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+  const id = Buffer.from(raw).toString('base64');
+  let key = keyCache.get(id);
+  if (!key) {
+    key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+    if (keyCache.size >= KEY_CACHE_MAX) keyCache.delete(keyCache.keys().next().value!);
+    keyCache.set(id, key);
+  }
+  return key;
 }
 
 /** Verify a detached Ed25519 signature (base64url or base64) over the UTF-8 payload. */

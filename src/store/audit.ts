@@ -59,6 +59,8 @@ export class AuditLog {
   readonly #after;
   readonly #last;
   readonly #byKind;
+  /** Rows appended through this connection (committed or not): lets the gateway skip polling when it wrote nothing. */
+  appendedHere = 0;
 
   constructor(db: Db) {
     this.#insert = db.prepare(`INSERT INTO audit_events (ts_ms, kind, device_id, request_id, role, actor, reason, detail)
@@ -69,6 +71,7 @@ export class AuditLog {
   }
 
   append(e: Omit<AuditEvent, 'id'>): number {
+    this.appendedHere++;
     const info = this.#insert.run({
       tsMs: e.tsMs,
       kind: e.kind,

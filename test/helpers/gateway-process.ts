@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 
 /** Path of the built CLI entry (tests run from dist/test/...). */
-export const CLI_BIN = resolve(fileURLToPath(import.meta.url), '../../../src/cli/bin.js');
+export const CLI_BIN = resolve(fileURLToPath(import.meta.url), '../../../bundle/cli.js');
 
 /** A fresh state dir (0700) with an optional clawgate.json. */
 export function makeStateDir(config?: unknown): string {

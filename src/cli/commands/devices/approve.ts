@@ -45,7 +45,10 @@ export function register(devices: Command, ctx: () => CliContext): void {
       }
       const result = await withPairingAccess<Approved>(
         c,
-        (target) => withGateway(c, ['device.pair.approve'], (client) => client.request<Approved>('device.pair.approve', { requestId: id }), target),
+        // Approving grants the request's scopes, which a non-admin approver must hold itself. The owner's CLI on this
+        // host (gateway token, auto-approved on loopback) asks for operator.admin so the RPC path serves any request.
+        (target) =>
+          withGateway(c, ['device.pair.approve'], (client) => client.request<Approved>('device.pair.approve', { requestId: id }), target, target.local && target.token.secret ? ['operator.admin'] : []),
         (store) => approveRequest(store, id!, LOCAL_OWNER, Date.now()),
       );
       if (opts.json || c.json) c.printJson(result);
