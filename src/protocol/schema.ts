@@ -8,14 +8,18 @@ export interface Validator<T extends TSchema> {
   errors(value: unknown, max?: number): string[];
 }
 
-/** Compile a TypeBox schema once; validation is then a plain function call. */
+/**
+ * Compile a TypeBox schema on first use (start-up pays only for the validators it needs); validation
+ * is then a plain function call.
+ */
 export function compile<T extends TSchema>(schema: T): Validator<T> {
-  const checker: TypeCheck<T> = TypeCompiler.Compile(schema);
+  let compiled: TypeCheck<T> | undefined;
+  const checker = (): TypeCheck<T> => (compiled ??= TypeCompiler.Compile(schema));
   return {
-    check: (value: unknown): value is Static<T> => checker.Check(value),
+    check: (value: unknown): value is Static<T> => checker().Check(value),
     errors(value: unknown, max = 3): string[] {
       const out: string[] = [];
-      for (const e of checker.Errors(value)) {
+      for (const e of checker().Errors(value)) {
         out.push(`${e.path === '' ? '(root)' : e.path}: ${e.message}`);
         if (out.length >= max) break;
       }
