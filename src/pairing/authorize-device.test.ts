@@ -1,8 +1,5 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { hashToken } from '../auth/tokens.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { Store } from '../store/store.js';
@@ -10,6 +7,7 @@ import { LOCAL_OWNER } from './actor.js';
 import { PENDING_REQUEST_TTL_MS, authorizeDevice, pairingReason, type DeviceConnect, type DeviceDecision, type IssuedToken } from './authorize-device.js';
 import { approveRequest } from './operations.js';
 import type { PolicyOptions } from './policy.js';
+import { tempStore } from '../../test/helpers/temp-store.js';
 
 // The device-token state machine (DESIGN.md "Pairing and tokens", "Minting"):
 // approved -> awaiting delivery (no hash) -> delivered by the next signed connect (hash, unconfirmed)
@@ -18,16 +16,6 @@ import type { PolicyOptions } from './policy.js';
 const POLICY: PolicyOptions = { autoApproveRemoteWithToken: false };
 const T0 = 1_800_000_000_000;
 const DEVICE_ID = 'a1b2c3d4e5f6'.repeat(5) + 'abcd';
-
-function tempStore(t: TestContext): Store {
-  const dir = mkdtempSync(join(tmpdir(), 'cg-authz-'));
-  const store = Store.open(join(dir, 'state.db'));
-  t.after(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return store;
-}
 
 /** A signed connect from a remote device without the gateway token, unless overridden. */
 function connect(over: Partial<DeviceConnect> = {}): DeviceConnect {

@@ -1,8 +1,5 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { hashToken } from '../auth/tokens.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import type { PendingRecord } from '../store/pending-requests.js';
@@ -10,22 +7,13 @@ import { Store } from '../store/store.js';
 import { LOCAL_OWNER, type Actor } from './actor.js';
 import { PENDING_REQUEST_TTL_MS, authorizeDevice, type DeviceConnect } from './authorize-device.js';
 import { approveRequest, listPairing, rejectRequest, removeDevice, revokeToken, rotateToken } from './operations.js';
+import { tempStore } from '../../test/helpers/temp-store.js';
 
 // The pairing operations the RPC methods and the CLI's local fallback share. Each runs in one store
 // transaction and appends its audit event; time moves only through nowMs.
 
 const POLICY = { autoApproveRemoteWithToken: false };
 const T0 = 1_800_000_000_000;
-
-function tempStore(t: TestContext): Store {
-  const dir = mkdtempSync(join(tmpdir(), 'cg-ops-'));
-  const store = Store.open(join(dir, 'state.db'));
-  t.after(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return store;
-}
 
 function connect(deviceId: string, over: Partial<DeviceConnect> = {}): DeviceConnect {
   return { deviceId, publicKey: `pk-${deviceId}`, role: 'operator', scopes: ['operator.read'], clientId: 'cli', clientMode: 'cli', locality: 'remote', remoteIp: '10.0.0.9', kind: 'other', proof: false, ...over };

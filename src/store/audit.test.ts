@@ -1,19 +1,6 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Store } from './store.js';
-
-function tempStore(t: TestContext): Store {
-  const dir = mkdtempSync(join(tmpdir(), 'cg-agg-'));
-  const store = Store.open(join(dir, 'state.db'));
-  t.after(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return store;
-}
+import { tempStore } from '../../test/helpers/temp-store.js';
 
 test('audit: append-only ids, after/lastId/ofKind, detail JSON round trip', (t) => {
   const store = tempStore(t);

@@ -1,24 +1,6 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { DeviceRecord } from './devices.js';
-import { Store } from './store.js';
-
-function tempStore(t: TestContext): Store {
-  const dir = mkdtempSync(join(tmpdir(), 'cg-agg-'));
-  const store = Store.open(join(dir, 'state.db'));
-  t.after(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return store;
-}
-
-function device(deviceId: string, over: Partial<DeviceRecord> = {}): DeviceRecord {
-  return { deviceId, publicKey: `pk-${deviceId}`, roles: ['operator'], approvedScopes: ['operator.read'], createdAtMs: 100, approvedAtMs: 200, ...over };
-}
+import { deviceRecord as device, tempStore } from '../../test/helpers/temp-store.js';
 
 test('devices: a full record round-trips; absent optionals read back as undefined', (t) => {
   const store = tempStore(t);
