@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ResolvedToken } from '../auth/gateway-token.js';
+import type { AuthRateLimiter } from '../auth/rate-limit.js';
 import type { EffectiveGatewayConfig } from '../config/schema.js';
 import type { StatePaths } from '../config/paths.js';
 import type { Actor } from '../pairing/actor.js';
@@ -20,6 +21,8 @@ export interface GatewayContext {
   readonly connections: Set<Connection>;
   readonly broadcaster: Broadcaster;
   readonly log: Logger;
+  /** Failed-auth limits per remote address (bounded). */
+  readonly authLimiter: AuthRateLimiter;
   /** Apply what this process just wrote to the store (events, socket closes); other processes' writes are polled. */
   syncStore(): void;
   /** The bound port (differs from config when it was 0). */

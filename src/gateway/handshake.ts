@@ -7,7 +7,8 @@ import { CLOSE_CODES } from '../protocol/events.js';
 import { PROTOCOL_VERSION, SIGNATURE_SKEW_MS } from '../protocol/limits.js';
 import { isRole } from '../protocol/scopes.js';
 import { constantTimeEqual, tokenMatchesHash } from '../auth/tokens.js';
-import { authorizeDevice } from '../pairing/authorize-device.js';
+import { authorizeDevice, type DeviceConnect, type DeviceDecision } from '../pairing/authorize-device.js';
+import type { AuthScope } from '../auth/rate-limit.js';
 import type { ClientKind, Locality } from '../pairing/policy.js';
 import type { GatewayContext } from './context.js';
 import type { Session } from './connection-state.js';
@@ -84,8 +85,24 @@ export function performHandshake(gw: GatewayContext, rawParams: unknown, input: 
   const sharedToken = auth.token !== undefined && auth.token !== '' && auth.token !== auth.deviceToken ? auth.token : undefined;
   const sharedOk = gw.config.authMode === 'none' ? locality === 'loopback-direct' : sharedToken !== undefined && gatewayToken !== undefined && constantTimeEqual(sharedToken, gatewayToken.reveal());
   const remoteIp = remoteIpOf(input.req);
-  const tokenMismatch = (): never =>
-    fail('AUTH_TOKEN_MISMATCH', `unauthorized: gateway token mismatch (${authHint(params.client.mode)})`, { authReason: 'token_mismatch' });
+  // Failed-auth limits apply per address; loopback-direct is the owner's machine and exempt. Proxied
+  // clients share their proxy's bucket (their forwarded address is not authenticated).
+  const limiterKey = locality === 'loopback-direct' ? undefined : locality === 'remote' ? (remoteIp ?? 'unknown') : `proxy:${remoteIp ?? 'unknown'}`;
+  const assertNotLimited = (scope: AuthScope): void => {
+    const retryAfterMs = limiterKey ? gw.authLimiter.retryAfterMs(limiterKey, scope, input.nowMs) : 0;
+    if (retryAfterMs > 0) {
+      fail('AUTH_RATE_LIMITED', `unauthorized: too many failed authentication attempts (retry in ${Math.ceil(retryAfterMs / 1000)} s)`, { retryAfterMs, scope }, 'unauthorized: too many failed authentication attempts (retry later)');
+    }
+  };
+  const recordFailure = (scope: AuthScope): void => {
+    if (limiterKey) gw.authLimiter.recordFailure(limiterKey, scope, input.nowMs);
+  };
+  if (sharedToken !== undefined) assertNotLimited('shared-secret');
+  if (auth.deviceToken) assertNotLimited('device-token');
+  const tokenMismatch = (): never => {
+    recordFailure('shared-secret');
+    return fail('AUTH_TOKEN_MISMATCH', `unauthorized: gateway token mismatch (${authHint(params.client.mode)})`, { authReason: 'token_mismatch' });
+  };
 
   const base = {
     connId: randomUUID(),
@@ -133,27 +150,30 @@ export function performHandshake(gw: GatewayContext, rawParams: unknown, input: 
     presentedToken = sharedToken;
   }
 
-  const decision = authorizeDevice(
-    gw.store,
-    {
-      deviceId: device.id,
-      publicKey: publicKeyToWire(raw),
-      role,
-      scopes,
-      clientId: params.client.id,
-      clientMode: params.client.mode,
-      displayName: params.client.displayName,
-      platform: params.client.platform,
-      deviceFamily: params.client.deviceFamily,
-      remoteIp: locality === 'loopback-direct' ? undefined : remoteIp,
-      locality,
-      kind,
-      proof: sharedOk,
-      presentedToken,
-    },
-    { autoApproveRemoteWithToken: gw.config.autoApproveRemoteWithToken },
-    input.nowMs,
-  );
+  if (presentedToken !== undefined) assertNotLimited('device-token');
+  const connect: DeviceConnect = {
+    deviceId: device.id,
+    publicKey: publicKeyToWire(raw),
+    role,
+    scopes,
+    clientId: params.client.id,
+    clientMode: params.client.mode,
+    displayName: params.client.displayName,
+    platform: params.client.platform,
+    deviceFamily: params.client.deviceFamily,
+    remoteIp: locality === 'loopback-direct' ? undefined : remoteIp,
+    locality,
+    kind,
+    proof: sharedOk,
+    presentedToken,
+  };
+  let decision: DeviceDecision;
+  try {
+    decision = authorizeDevice(gw.store, connect, { autoApproveRemoteWithToken: gw.config.autoApproveRemoteWithToken }, input.nowMs);
+  } catch (err) {
+    if (err instanceof ClawgateError && (err.code === 'AUTH_DEVICE_TOKEN_MISMATCH' || err.code === 'AUTH_TOKEN_MISSING')) recordFailure('device-token');
+    throw err;
+  }
   if (decision.outcome === 'pending') {
     const short = decision.requestId.slice(0, 8);
     fail(

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import pino, { type Logger } from 'pino';
 import type { ResolvedToken } from '../auth/gateway-token.js';
+import { AuthRateLimiter } from '../auth/rate-limit.js';
 import type { EffectiveGatewayConfig } from '../config/schema.js';
 import type { StatePaths } from '../config/paths.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
@@ -61,6 +62,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     connections,
     broadcaster,
     log,
+    authLimiter: new AuthRateLimiter(),
     syncStore: () => safely(() => watcher.pollIfWrittenHere()),
     port: () => boundPort,
   };
