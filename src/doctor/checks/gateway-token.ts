@@ -1,0 +1,61 @@
+import { GATEWAY_TOKEN_ENV, type SecretSource } from '../../auth/gateway-token.js';
+import type { DoctorCheck } from '../types.js';
+import { finding } from '../types.js';
+
+/** Where this CLI's token comes from, and how to change it there. */
+function fixFor(source: SecretSource, configPath: string): string {
+  if (source === 'env') return `unset ${GATEWAY_TOKEN_ENV} or set it to the gateway's token`;
+  if (source === 'flag') return "drop --token or pass the gateway's token";
+  return `set gateway.auth.token in ${configPath} to the gateway's token (clawgate config set gateway.auth.token ...), or if the gateway was started with ${GATEWAY_TOKEN_ENV}, export the same value here`;
+}
+
+const AUTH_REFUSALS = new Set(['AUTH_TOKEN_MISMATCH', 'AUTH_TOKEN_MISSING']);
+
+/**
+ * gateway-token: this CLI's gateway token and its provenance (the one resolver), and, when the gateway is
+ * reachable, drift against the gateway's own token fingerprint from `status`. Values are never printed.
+ */
+export const gatewayToken: DoctorCheck = {
+  id: 'gateway-token',
+  async run(ctx) {
+    const mode = ctx.gateway().authMode;
+    const mine = ctx.cliToken();
+    const configToken = ctx.config().config.gateway?.auth?.token?.trim();
+    const shadow = mine.source !== 'config' && mine.secret && configToken ? ` (it overrides the config's token)` : '';
+    const view = mine.secret ? `this CLI uses ${mine.secret.fingerprint} from ${mine.source}${shadow}` : 'this CLI has no gateway token';
+    const st = await ctx.gatewayStatus();
+    if (st.state === 'ok') {
+      const theirs = st.status.auth.token;
+      if (st.status.auth.mode === 'none') return { summary: `auth mode none on the gateway; ${view}`, findings: [] };
+      if (theirs.fingerprint && mine.secret && theirs.fingerprint !== mine.secret.fingerprint) {
+        return {
+          summary: view,
+          findings: [finding('gateway-token-drift', 'error', `the gateway uses token ${theirs.fingerprint} (from ${theirs.source}) but this CLI would send ${mine.secret.fingerprint} (from ${mine.source})`, fixFor(mine.source, ctx.paths.configPath))],
+        };
+      }
+      if (!mine.secret) {
+        return { summary: view, findings: [finding('gateway-token-missing', 'warn', `the gateway uses token ${theirs.fingerprint ?? '(unknown)'} (from ${theirs.source}); this CLI has none and relies on its device token`, `export ${GATEWAY_TOKEN_ENV} with the gateway's token, or set gateway.auth.token in ${ctx.paths.configPath}`)] };
+      }
+      return { summary: `${view}; matches the gateway's (from ${theirs.source})`, findings: [] };
+    }
+    if (st.state === 'failed' && AUTH_REFUSALS.has(st.error.code) && mine.secret) {
+      return {
+        summary: view,
+        findings: [finding('gateway-token-drift', 'error', `the gateway refused this CLI's token ${mine.secret.fingerprint} (from ${mine.source}): it uses another one`, fixFor(mine.source, ctx.paths.configPath))],
+      };
+    }
+    const why = st.state === 'failed' ? `the gateway refused this CLI (${st.error.code}); cannot compare` : `${st.reason}; cannot compare with the gateway`;
+    if (mode === 'token' && !mine.secret) {
+      const running = (await ctx.healthz()).clawgate;
+      return {
+        summary: `${view}; ${why}`,
+        findings: [
+          running
+            ? finding('gateway-token-missing', 'error', 'auth mode is token but this CLI has no gateway token (no --token, no env, none in config)', `export ${GATEWAY_TOKEN_ENV} with the gateway's token, or set gateway.auth.token in ${ctx.paths.configPath}`)
+            : finding('gateway-token-missing', 'info', 'auth mode is token and no token is set yet; the gateway generates one into config on first start', 'clawgate gateway run'),
+        ],
+      };
+    }
+    return { summary: mode === 'none' ? `auth mode none; ${view}` : `${view}; ${why}`, findings: [] };
+  },
+};

@@ -1,0 +1,27 @@
+import { clock } from './checks/clock.js';
+import { configValid } from './checks/config-valid.js';
+import { deviceTokenCache } from './checks/device-token-cache.js';
+import { expiredRequests } from './checks/expired-requests.js';
+import { gatewayLock } from './checks/gateway-lock.js';
+import { gatewayToken } from './checks/gateway-token.js';
+import { logsWritable } from './checks/logs-writable.js';
+import { pendingRequests } from './checks/pending-requests.js';
+import { portOwner } from './checks/port-owner.js';
+import { stateDirPermissions } from './checks/state-dir-permissions.js';
+import { storeIntegrity } from './checks/store-integrity.js';
+import type { DoctorCheck } from './types.js';
+
+/** Every doctor check, in report order (docs/doctor.md lists the same). */
+export const CHECKS: readonly DoctorCheck[] = [
+  configValid,
+  stateDirPermissions,
+  storeIntegrity,
+  gatewayLock,
+  portOwner,
+  gatewayToken,
+  deviceTokenCache,
+  pendingRequests,
+  expiredRequests,
+  logsWritable,
+  clock,
+];
