@@ -1,0 +1,147 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StatePaths } from '../config/paths.js';
+import { stateDirIdOf } from '../gateway/state-dir-id.js';
+import { diffConfig, readConfigForDiff, type ConfigChange } from './config-diff.js';
+import { CONFIG_ENTRY, DB_ENTRY, IDENTITY_ENTRY, TOKEN_CACHE_ENTRY, type Manifest } from './manifest.js';
+import { snapshotOf, type DeviceRow, type PendingRow, type StoreSnapshot, type TokenRow } from './store-snapshot.js';
+import { hashFile } from './files.js';
+
+/** A device whose pairing record differs between now and the backup. */
+export interface DeviceChange {
+  deviceId: string;
+  label: string;
+  what: string[];
+}
+
+/** A token (device, role) whose state differs between now and the backup. */
+export interface TokenChange {
+  deviceId: string;
+  role: string;
+  what: string[];
+}
+
+/** A token that exists on one side only; its hash stays internal (never printed, not even in --json). */
+export interface TokenSummary {
+  deviceId: string;
+  role: string;
+  state: string;
+}
+
+/** What activating a backup would roll back, from the current state to the backup's. */
+export interface RollbackDiff {
+  /** The backup came from another state dir (a move between installs). */
+  otherInstall: boolean;
+  schemaVersion: { current: number | null; backup: number };
+  devices: { removed: DeviceRow[]; restored: DeviceRow[]; changed: DeviceChange[] };
+  tokens: { removed: TokenSummary[]; restored: TokenSummary[]; changed: TokenChange[] };
+  pending: { dropped: PendingRow[]; restored: PendingRow[] };
+  /** null when the current config file cannot be parsed: it is replaced whole. */
+  config: ConfigChange[] | null;
+  /** Identity files of this host's CLI (secrets: changed or not only). */
+  identity: Array<{ entry: string; change: 'added' | 'removed' | 'changed' }>;
+}
+
+/** A stored JSON array (scopes, roles) as "a,b" for messages. */
+export function listText(text: string): string {
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) ? v.join(',') || '(none)' : text;
+  } catch {
+    return text;
+  }
+}
+
+function byKey<T>(rows: T[], key: (r: T) => string): Map<string, T> {
+  return new Map(rows.map((r) => [key(r), r]));
+}
+
+function tokenState(t: TokenRow): string {
+  return t.revokedAtMs !== null ? 'revoked' : t.tokenHash === null ? 'issued, not yet delivered' : 'active';
+}
+
+function diffStore(cur: StoreSnapshot, bak: StoreSnapshot): Pick<RollbackDiff, 'devices' | 'tokens' | 'pending'> {
+  const curDevices = byKey(cur.devices, (d) => d.deviceId);
+  const bakDevices = byKey(bak.devices, (d) => d.deviceId);
+  const devices: RollbackDiff['devices'] = { removed: [], restored: [], changed: [] };
+  for (const d of cur.devices) if (!bakDevices.has(d.deviceId)) devices.removed.push(d);
+  for (const d of bak.devices) {
+    const now = curDevices.get(d.deviceId);
+    if (!now) {
+      devices.restored.push(d);
+      continue;
+    }
+    const what: string[] = [];
+    if (now.publicKey !== d.publicKey) what.push('public key differs');
+    if (now.roles !== d.roles) what.push(`roles ${listText(now.roles)} -> ${listText(d.roles)}`);
+    if (now.approvedScopes !== d.approvedScopes) what.push(`scopes ${listText(now.approvedScopes)} -> ${listText(d.approvedScopes)}`);
+    if (what.length > 0) devices.changed.push({ deviceId: d.deviceId, label: d.label, what });
+  }
+  const key = (t: TokenRow) => `${t.deviceId}\u0000${t.role}`;
+  const curTokens = byKey(cur.tokens, key);
+  const bakTokens = byKey(bak.tokens, key);
+  const tokens: RollbackDiff['tokens'] = { removed: [], restored: [], changed: [] };
+  const summary = (t: TokenRow): TokenSummary => ({ deviceId: t.deviceId, role: t.role, state: tokenState(t) });
+  for (const t of cur.tokens) if (!bakTokens.has(key(t))) tokens.removed.push(summary(t));
+  for (const t of bak.tokens) {
+    const now = curTokens.get(key(t));
+    if (!now) {
+      tokens.restored.push(summary(t));
+      continue;
+    }
+    const what: string[] = [];
+    if (now.tokenHash !== t.tokenHash) what.push('token differs (rotated or re-minted since the backup): the device\'s current token stops working');
+    if (tokenState(now) !== tokenState(t)) what.push(`${tokenState(now)} -> ${tokenState(t)}`);
+    if (now.scopes !== t.scopes) what.push(`scopes ${listText(now.scopes)} -> ${listText(t.scopes)}`);
+    if (what.length > 0) tokens.changed.push({ deviceId: t.deviceId, role: t.role, what });
+  }
+  const curPending = byKey(cur.pending, (p) => p.requestId);
+  const bakPending = byKey(bak.pending, (p) => p.requestId);
+  return {
+    devices,
+    tokens,
+    pending: {
+      dropped: cur.pending.filter((p) => !bakPending.has(p.requestId)),
+      restored: bak.pending.filter((p) => !curPending.has(p.requestId)),
+    },
+  };
+}
+
+async function diffIdentity(paths: StatePaths, staging: string): Promise<RollbackDiff['identity']> {
+  const out: RollbackDiff['identity'] = [];
+  for (const [live, entry] of [
+    [paths.identityPath, IDENTITY_ENTRY],
+    [paths.tokenCachePath, TOKEN_CACHE_ENTRY],
+  ] as const) {
+    const staged = join(staging, entry);
+    const a = existsSync(live);
+    const b = existsSync(staged);
+    if (!a && !b) continue;
+    if (!a) out.push({ entry, change: 'added' });
+    else if (!b) out.push({ entry, change: 'removed' });
+    else if ((await hashFile(live)).sha256 !== (await hashFile(staged)).sha256) out.push({ entry, change: 'changed' });
+  }
+  return out;
+}
+
+const EMPTY: StoreSnapshot = { schemaVersion: 0, devices: [], tokens: [], pending: [] };
+
+/** Compare the live state dir with a verified backup extracted into `staging`. Reads only. */
+export async function rollbackDiff(paths: StatePaths, staging: string, manifest: Manifest): Promise<RollbackDiff> {
+  let current: StoreSnapshot | undefined;
+  try {
+    current = existsSync(paths.dbPath) ? snapshotOf(paths.dbPath) : undefined;
+  } catch {
+    current = undefined; // an unreadable store is replaced whole; everything in the backup comes back
+  }
+  const backup = snapshotOf(join(staging, DB_ENTRY));
+  const curConfig = readConfigForDiff(paths.configPath);
+  const bakConfig = readConfigForDiff(join(staging, CONFIG_ENTRY)) ?? {};
+  return {
+    otherInstall: manifest.stateDirId !== stateDirIdOf(paths.stateDir),
+    schemaVersion: { current: current?.schemaVersion ?? null, backup: backup.schemaVersion },
+    ...diffStore(current ?? EMPTY, backup),
+    config: curConfig === undefined ? null : diffConfig(curConfig, bakConfig),
+    identity: await diffIdentity(paths, staging),
+  };
+}
