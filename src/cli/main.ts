@@ -5,6 +5,9 @@ import { CliContext, type GlobalOptions } from './context.js';
 import type { CliIo } from './io.js';
 import * as configGet from './commands/config/get.js';
 import * as configSet from './commands/config/set.js';
+import * as backupCreate from './commands/backup/create.js';
+import * as backupRestore from './commands/backup/restore.js';
+import * as backupVerify from './commands/backup/verify.js';
 import * as configUnset from './commands/config/unset.js';
 import * as devicesApprove from './commands/devices/approve.js';
 import * as devicesList from './commands/devices/list.js';
@@ -12,9 +15,17 @@ import * as devicesReject from './commands/devices/reject.js';
 import * as devicesRemove from './commands/devices/remove.js';
 import * as devicesRevoke from './commands/devices/revoke.js';
 import * as devicesRotate from './commands/devices/rotate.js';
+import * as gatewayRestart from './commands/gateway/restart.js';
 import * as gatewayRun from './commands/gateway/run.js';
+import * as gatewayStart from './commands/gateway/start.js';
+import * as gatewayStatus from './commands/gateway/status.js';
+import * as gatewayStop from './commands/gateway/stop.js';
+import * as gatewayTokenRotate from './commands/gateway/token-rotate.js';
+import * as gatewayTokenShow from './commands/gateway/token-show.js';
 import * as health from './commands/health.js';
 import * as status from './commands/status.js';
+import * as logs from './commands/logs.js';
+import * as doctor from './commands/doctor.js';
 
 /** Exit codes by error kind; documented in docs/cli.md. The only place errors become exit codes. */
 export const EXIT_CODES: Record<ErrorKind, number> = {
@@ -30,6 +41,8 @@ export const EXIT_CODES: Record<ErrorKind, number> = {
   protocol: 8,
   unavailable: 9,
   'port-in-use': 10,
+  findings: 12,
+  backup: 11,
 };
 
 function build(io: CliIo, holder: { ctx?: CliContext }): Command {
@@ -47,14 +60,20 @@ function build(io: CliIo, holder: { ctx?: CliContext }): Command {
   const ctx = () => (holder.ctx ??= new CliContext(io, program.opts<GlobalOptions>()));
 
   const gateway = program.command('gateway').description('run and inspect the gateway');
-  gatewayRun.register(gateway, ctx);
+  for (const cmd of [gatewayRun, gatewayStart, gatewayStop, gatewayRestart, gatewayStatus]) cmd.register(gateway, ctx);
+  const gatewayToken = gateway.command('token').description('inspect and rotate the gateway token');
+  for (const cmd of [gatewayTokenRotate, gatewayTokenShow]) cmd.register(gatewayToken, ctx);
   health.register(program, ctx);
   status.register(program, ctx);
+  logs.register(program, ctx);
+  doctor.register(program, ctx);
   const devices = program.command('devices').description('pair, approve and manage devices');
   for (const cmd of [devicesList, devicesApprove, devicesReject, devicesRemove, devicesRotate, devicesRevoke]) cmd.register(devices, ctx);
   const config = program.command('config').description('read and change clawgate.json (validated)');
   for (const cmd of [configGet, configSet, configUnset]) cmd.register(config, ctx);
-  for (const sub of [program, gateway, devices, config]) sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  const backup = program.command('backup').description('create, verify and restore backups of the state dir');
+  for (const cmd of [backupCreate, backupVerify, backupRestore]) cmd.register(backup, ctx);
+  for (const sub of [program, gateway, gatewayToken, devices, config, backup]) sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   return program;
 }
 

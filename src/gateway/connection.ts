@@ -9,6 +9,7 @@ import { truncateReason } from '../protocol/close-reason.js';
 import type { GatewayContext } from './context.js';
 import type { Connection } from './connection-state.js';
 import { dispatch } from './dispatch.js';
+import { remoteIpOf } from './locality.js';
 import { performHandshake } from './handshake.js';
 import { buildHelloOk } from './hello-ok.js';
 import { MAX_CONNECTIONS, MAX_IN_FLIGHT_PER_CONNECTION } from './limits.js';
@@ -32,6 +33,9 @@ export function handleConnection(gw: GatewayContext, table: Map<string, ServedMe
   }
   const conn: Connection = { ws, session: undefined };
   gw.connections.add(conn);
+  const remote = remoteIpOf(req);
+  const openedAtMs = Date.now();
+  gw.log.debug({ remote }, 'connection accepted');
   const nonce = randomUUID();
   let inFlight = 0;
   const send = (frame: unknown) => gw.broadcaster.send(conn, frame);
@@ -40,9 +44,10 @@ export function handleConnection(gw: GatewayContext, table: Map<string, ServedMe
   }, HANDSHAKE_TIMEOUT_MS);
   timer.unref();
 
-  ws.on('close', () => {
+  ws.on('close', (code) => {
     clearTimeout(timer);
     gw.connections.delete(conn);
+    gw.log.debug({ remote, code, deviceId: conn.session?.deviceId, role: conn.session?.role, durationMs: Date.now() - openedAtMs }, 'connection closed');
   });
   ws.on('error', (err) => gw.log.debug({ err: err.message }, 'socket error'));
   send(eventFrameOf('connect.challenge', { nonce, ts: Date.now() }));
@@ -97,6 +102,7 @@ export function handleConnection(gw: GatewayContext, table: Map<string, ServedMe
       const result = performHandshake(gw, reqFrame.params, { req, nonce, nowMs: Date.now() });
       conn.session = result.session;
       clearTimeout(timer);
+      gw.log.debug({ remote, deviceId: result.session.deviceId, role: result.session.role, authMethod: result.session.authMethod, client: result.session.clientId }, 'handshake accepted');
       send(okResponse(reqFrame.id, buildHelloOk(gw, result)));
     } catch (err) {
       reject(reqFrame.id, err);
@@ -105,7 +111,9 @@ export function handleConnection(gw: GatewayContext, table: Map<string, ServedMe
   }
 
   function reject(id: string, err: unknown): void {
-    if (!(err instanceof ClawgateError)) gw.log.error({ err }, 'handshake failed unexpectedly');
+    if (!(err instanceof ClawgateError)) gw.log.error({ err, remote }, 'handshake failed unexpectedly');
+    // The stable code and where it came from; never the presented credentials (the sink scrubs anyway).
+    else gw.log.info({ code: err.code, remote, reason: err.details['authReason'] ?? err.details['reason'], deviceId: err.details['deviceId'], requestId: err.details['requestId'] }, 'handshake rejected');
     if (err instanceof ClawgateError && AUDITED_FAILURES.has(err.code)) {
       try {
         gw.store.audit.append({ tsMs: Date.now(), kind: 'auth.failed', actor: 'gateway', reason: err.code, deviceId: typeof err.details['deviceId'] === 'string' ? err.details['deviceId'] : undefined, detail: { authReason: err.details['authReason'] ?? err.details['reason'] } });

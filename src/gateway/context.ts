@@ -25,6 +25,8 @@ export interface GatewayContext {
   readonly authLimiter: AuthRateLimiter;
   /** Apply what this process just wrote to the store (events, socket closes); other processes' writes are polled. */
   syncStore(): void;
+  /** Re-resolve the gateway token (flag, env, config as it is now), validate it, and use it from now on. */
+  reloadGatewayToken(): ResolvedToken;
   /** The bound port (differs from config when it was 0). */
   port(): number;
 }

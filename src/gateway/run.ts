@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { resolveGatewayToken, type ResolvedToken } from '../auth/gateway-token.js';
 import { mintToken } from '../auth/tokens.js';
 import { Secret } from '../auth/secret.js';
+import { tokenWeakness } from '../auth/token-strength.js';
 import { loadConfig, writeConfig } from '../config/load.js';
 import { setPath } from '../config/key-path.js';
 import { effectiveGateway, semanticProblems, type Config } from '../config/schema.js';
@@ -58,9 +59,24 @@ async function startLocked(opts: RunOptions, lock: GatewayLock): Promise<Gateway
     token = { secret: new Secret(generated), source: 'config' };
     opts.onTokenGenerated?.(token.secret!.fingerprint, opts.paths.configPath);
   }
+  const weakness = effective.authMode === 'token' && token.secret ? tokenWeakness(token.secret.reveal()) : undefined;
+  if (weakness) {
+    throw new ClawgateError(
+      'GATEWAY_TOKEN_WEAK',
+      `refusing to start: the gateway token from ${describeSource(token.source)} is unsafe (${weakness}); generate a new one with clawgate gateway token rotate${token.source === 'config' ? '' : `, or fix ${describeSource(token.source)}`}`,
+      { source: token.source },
+    );
+  }
   const store = Store.open(opts.paths.dbPath);
   try {
-    const serverOpts = { store, paths: opts.paths, config: effective, gatewayToken: token, ...(opts.log ? { log: opts.log } : {}) };
+    // A reload re-reads config through the same resolver and refuses a weak token like start-up does.
+    const resolveToken = (): ResolvedToken => {
+      const next = resolveGatewayToken({ flag: opts.tokenFlag, env: opts.env ?? process.env, config: loadConfig(opts.paths.configPath).config.gateway?.auth?.token });
+      const problem = effective.authMode === 'token' && next.secret ? tokenWeakness(next.secret.reveal()) : effective.authMode === 'token' ? 'no token is configured' : undefined;
+      if (problem) throw new ClawgateError('GATEWAY_TOKEN_WEAK', `keeping the current gateway token: the new one from ${describeSource(next.source)} is unusable (${problem})`, { source: next.source });
+      return next;
+    };
+    const serverOpts = { store, paths: opts.paths, config: effective, gatewayToken: token, resolveToken, ...(opts.log ? { log: opts.log } : {}) };
     const server = await startGatewayServer(serverOpts);
     lock.update(server.port);
     return {
@@ -75,4 +91,8 @@ async function startLocked(opts: RunOptions, lock: GatewayLock): Promise<Gateway
     store.close();
     throw err;
   }
+}
+
+function describeSource(source: string): string {
+  return source === 'env' ? 'CLAWGATE_GATEWAY_TOKEN' : source === 'flag' ? '--token' : 'gateway.auth.token in config';
 }

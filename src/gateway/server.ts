@@ -26,6 +26,8 @@ export interface GatewayServerOptions {
   paths: StatePaths;
   config: EffectiveGatewayConfig;
   gatewayToken: ResolvedToken;
+  /** How to resolve the token again (run.ts passes the resolver with the start-up flag and env). */
+  resolveToken?: () => ResolvedToken;
   log?: Logger;
 }
 
@@ -42,7 +44,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   const log = opts.log ?? pino({ level: 'silent' });
   const connections = new Set<Connection>();
   const broadcaster = new Broadcaster(connections);
-  const watcher = new StoreWatcher(opts.store, connections, broadcaster);
+  const watcher = new StoreWatcher(opts.store, connections, broadcaster, log);
   const http: Server = createServer();
   const safely = (fn: () => void) => {
     try {
@@ -65,6 +67,12 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     authLimiter: new AuthRateLimiter(),
     syncStore: () => safely(() => watcher.pollIfWrittenHere()),
     port: () => boundPort,
+    reloadGatewayToken() {
+      if (!opts.resolveToken) return context.gatewayToken;
+      context.gatewayToken = opts.resolveToken();
+      log.info({ source: context.gatewayToken.source, fingerprint: context.gatewayToken.secret?.fingerprint }, 'gateway token reloaded');
+      return context.gatewayToken;
+    },
   };
   const table = buildMethodTable();
   const wss = new WebSocketServer({ server: http, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false });

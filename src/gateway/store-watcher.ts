@@ -1,9 +1,23 @@
+import type { Logger } from 'pino';
 import { CLOSE_CODES } from '../protocol/events.js';
 import { pendingView } from '../pairing/views.js';
 import type { AuditEvent } from '../store/audit.js';
 import type { Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { Connection } from './connection-state.js';
+
+/** Audit kinds that are pairing and token decisions, with their log message. */
+const LOGGED_DECISIONS: Partial<Record<AuditEvent['kind'], string>> = {
+  'pairing.requested': 'pairing request pending',
+  'pairing.approved': 'pairing approved',
+  'pairing.auto-approved': 'pairing auto-approved',
+  'pairing.rejected': 'pairing rejected',
+  'pairing.expired': 'pairing request expired',
+  'token.minted': 'device token issued',
+  'token.rotated': 'device token rotated',
+  'token.revoked': 'device token revoked',
+  'device.removed': 'device removed',
+};
 
 /**
  * Tails the audit log and turns committed changes into effects: pairing events for operators, and
@@ -17,6 +31,7 @@ export class StoreWatcher {
     private readonly store: Store,
     private readonly connections: Set<Connection>,
     private readonly broadcaster: Broadcaster,
+    private readonly log?: Logger,
   ) {
     this.#lastId = store.audit.lastId();
   }
@@ -43,6 +58,9 @@ export class StoreWatcher {
   }
 
   #apply(e: AuditEvent): void {
+    const what = LOGGED_DECISIONS[e.kind];
+    // Decisions by any process (RPC, the CLI on the store) land in the gateway's log once, here.
+    if (what) this.log?.info({ event: e.kind, deviceId: e.deviceId, requestId: e.requestId, role: e.role, actor: e.actor, reason: e.reason }, what);
     switch (e.kind) {
       case 'pairing.requested': {
         const pending = e.requestId ? this.store.pending.get(e.requestId, Date.now()) : undefined;

@@ -17,6 +17,8 @@ export type ErrorKind =
   | 'port-in-use'
   | 'protocol'
   | 'unavailable'
+  | 'backup'
+  | 'findings'
   | 'internal';
 
 interface CatalogueEntry {
@@ -58,6 +60,7 @@ export const ERROR_CATALOGUE = {
   // Local (CLI, client, config, store); never sent by the gateway
   USAGE: { wire: 'INVALID_REQUEST', kind: 'usage' },
   CONFIG_INVALID: { wire: 'INVALID_REQUEST', kind: 'config' },
+  GATEWAY_TOKEN_WEAK: { wire: 'INVALID_REQUEST', kind: 'config' },
   STATE_DIR_INVALID: { wire: 'INVALID_REQUEST', kind: 'config' },
   STORE_UNAVAILABLE: { wire: 'UNAVAILABLE', kind: 'internal' },
   GATEWAY_UNREACHABLE: { wire: 'UNAVAILABLE', kind: 'unreachable', retryable: true },
@@ -65,6 +68,8 @@ export const ERROR_CATALOGUE = {
   GATEWAY_CLOSED: { wire: 'UNAVAILABLE', kind: 'unreachable', retryable: true },
   GATEWAY_ALREADY_RUNNING: { wire: 'UNAVAILABLE', kind: 'conflict' },
   PORT_IN_USE: { wire: 'UNAVAILABLE', kind: 'port-in-use' },
+  DOCTOR_FINDINGS: { wire: 'UNAVAILABLE', kind: 'findings' },
+  BACKUP_INVALID: { wire: 'INVALID_REQUEST', kind: 'backup' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

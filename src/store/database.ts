@@ -1,4 +1,4 @@
-import { chmodSync, existsSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
@@ -15,6 +15,7 @@ export const BUSY_TIMEOUT_MS = 5_000;
  */
 export function openDatabase(path: string): Db {
   const existed = existsSync(path);
+  if (existed) assertOpenable(path);
   let db: Db;
   try {
     db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
@@ -35,6 +36,24 @@ export function openDatabase(path: string): Db {
     throw storeError(path, err);
   }
   return db;
+}
+
+/** Name the cause when the file cannot be this user's store (SQLite only says "unable to open database file"). */
+function assertOpenable(path: string): void {
+  const st = statSync(path);
+  if (st.isDirectory()) {
+    throw new ClawgateError('STORE_UNAVAILABLE', `cannot open store ${path}: it is a directory, not a database file; move it aside (nothing in it was changed)`, { path });
+  }
+  try {
+    accessSync(path, constants.R_OK | constants.W_OK);
+  } catch {
+    const mode = `0${(st.mode & 0o777).toString(8).padStart(3, '0')}`;
+    throw new ClawgateError(
+      'STORE_UNAVAILABLE',
+      `cannot open store ${path}: permission denied (owner uid ${st.uid}, mode ${mode}); it was left untouched: run the gateway as the user that owns it, or give it to this user (chown, then chmod 600)`,
+      { path, uid: st.uid, mode },
+    );
+  }
 }
 
 function storeError(path: string, err: unknown): ClawgateError {

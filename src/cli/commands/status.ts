@@ -10,6 +10,7 @@ import type { CliContext } from '../context.js';
 import { callGateway } from '../gateway-call.js';
 import { resolveTarget } from '../gateway-target.js';
 import { duration } from '../table.js';
+import { probeHealthz } from '../../service/probe.js';
 
 interface Finding {
   id: string;
@@ -44,26 +45,30 @@ export function register(program: Command, ctx: () => CliContext): void {
         if (!(err instanceof ClawgateError)) throw err;
         error = err;
       }
+      // Refused (e.g. a wrong token)? On this host /healthz still tells the gateway's token provenance and
+      // state dir, so the drift can be named instead of only failing.
+      const probe = !gateway && error?.kind !== 'unreachable' && target.local ? await probeHealthz(target.port) : undefined;
+      const gatewayAuth = gateway?.auth ?? probe?.auth;
+      const gatewayStateDirId = gateway?.stateDirId ?? probe?.stateDirId;
       const findings: Finding[] = [];
-      if (gateway) {
-        const theirs = gateway.auth.token.fingerprint;
-        const ours = cli.token.fingerprint;
-        if (theirs && ours && theirs !== ours) {
-          findings.push({
-            id: 'gateway-token-drift',
-            message: `the gateway uses token ${theirs} (from ${gateway.auth.token.source}) but this CLI would send ${ours} (from ${cli.token.source})`,
-            fix: cli.token.source === 'env' ? 'unset CLAWGATE_GATEWAY_TOKEN or set it to the gateway\'s token' : cli.token.source === 'flag' ? 'drop --token or pass the gateway\'s token' : 'set gateway.auth.token in this CLI\'s config to the gateway\'s token (clawgate config set gateway.auth.token ...)',
-          });
-        }
-        if (gateway.stateDirId !== cli.stateDirId && target.local) {
-          findings.push({ id: 'state-dir-mismatch', message: `this CLI looks at ${cli.stateDir}, the gateway owns another state dir (id ${gateway.stateDirId})`, fix: 'run with the gateway\'s CLAWGATE_STATE_DIR or --profile' });
-        }
+      const theirs = gatewayAuth?.token.fingerprint;
+      const ours = cli.token.fingerprint;
+      if (gatewayAuth && theirs && ours && theirs !== ours) {
+        findings.push({
+          id: 'gateway-token-drift',
+          message: `the gateway uses token ${theirs} (from ${gatewayAuth.token.source}) but this CLI would send ${ours} (from ${cli.token.source})`,
+          fix: cli.token.source === 'env' ? 'unset CLAWGATE_GATEWAY_TOKEN or set it to the gateway\'s token' : cli.token.source === 'flag' ? 'drop --token or pass the gateway\'s token' : 'set gateway.auth.token in this CLI\'s config to the gateway\'s token (clawgate config set gateway.auth.token ...)',
+        });
+      }
+      if (gatewayStateDirId && gatewayStateDirId !== cli.stateDirId && target.local) {
+        findings.push({ id: 'state-dir-mismatch', message: `this CLI looks at ${cli.stateDir}, the gateway owns another state dir (id ${gatewayStateDirId})`, fix: 'run with the gateway\'s CLAWGATE_STATE_DIR or --profile' });
       }
       const doc = {
         reachable: gateway !== undefined || (error !== undefined && error.kind !== 'unreachable'),
         url: target.url,
         ...(error ? { error: { code: error.code, message: error.message } } : {}),
         ...(gateway ? { gateway } : {}),
+        ...(!gateway && gatewayAuth ? { gatewayAuth } : {}),
         cli,
         findings,
       };
@@ -83,6 +88,7 @@ export function register(program: Command, ctx: () => CliContext): void {
         lines.push(`  devices   ${gateway.devices.paired} paired, ${gateway.devices.pending} pending; ${gateway.connections} connected`);
       } else {
         lines.push(`Gateway     ${doc.reachable ? 'refused this CLI' : 'not reachable'} at ${target.url}: ${error?.message}`);
+        if (gatewayAuth) lines.push(`  auth      ${gatewayAuth.mode}; token from ${gatewayAuth.token.source}${gatewayAuth.token.fingerprint ? ` (${gatewayAuth.token.fingerprint})` : ''}`);
       }
       lines.push(`This CLI`);
       lines.push(`  state dir ${cli.stateDir}`);

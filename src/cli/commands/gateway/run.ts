@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ClawgateError } from '../../../protocol/error-catalogue.js';
 import type { CliContext } from '../../context.js';
+import type { GatewayServer } from '../../../gateway/server.js';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -17,9 +18,28 @@ export function register(gateway: Command, ctx: () => CliContext): void {
     .option('--bind <bind>', 'loopback, lan, or an address (overrides gateway.bind)')
     .action(async (opts: { port?: string; bind?: string }) => {
       const c = ctx();
+      // Signals are caught from the start: a SIGTERM during start-up still stops cleanly and releases the lock.
+      let signalled: string | undefined;
+      const stopRequested = new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          signalled ??= signal;
+          resolve();
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
       const { runGateway } = await import('../../../gateway/run.js');
-      const pino = (await import('pino')).default;
-      const log = pino({ level: c.io.env['CLAWGATE_LOG_LEVEL'] ?? 'info', base: undefined, redact: { paths: ['token', '*.token', '*.deviceToken', '*.password'], censor: '[redacted]' } }, pino.destination(2));
+      const { createGatewayLogger, secretTracker } = await import('../../../logging/logger.js');
+      const { consoleLevelFromEnv } = await import('../../../logging/levels.js');
+      let running: GatewayServer | undefined;
+      // The file opens on the first line, after runGateway holds the lock: a refused second gateway writes nothing.
+      const logger = createGatewayLogger({
+        logsDir: c.paths.logsDir,
+        consoleLevel: consoleLevelFromEnv(c.io.env),
+        console: (line) => c.io.err(line),
+        secrets: secretTracker([c.globals.token, c.io.env['CLAWGATE_GATEWAY_TOKEN']], () => running?.context.gatewayToken.secret?.reveal()),
+      });
+      const log = logger.log;
       const server = await runGateway({
         paths: c.paths,
         port: opts.port !== undefined ? parsePort(opts.port) : undefined,
@@ -32,14 +52,13 @@ export function register(gateway: Command, ctx: () => CliContext): void {
       const t = server.context.gatewayToken;
       const auth = server.context.config.authMode === 'none' ? 'auth none (loopback only)' : `token from ${t.source} (${t.secret?.fingerprint})`;
       c.io.out(`clawgate gateway listening on ws://${server.host}:${server.port} (state dir ${c.paths.stateDir}; ${auth})`);
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          c.io.out(`received ${signal}, stopping`);
-          resolve();
-        };
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
-      });
+      running = server;
+      log.info({ port: server.port, bind: server.host, stateDir: c.paths.stateDir, authMode: server.context.config.authMode, tokenSource: t.source, tokenFingerprint: t.secret?.fingerprint, logsDir: c.paths.logsDir }, 'gateway started');
+      await stopRequested;
+      c.io.out(`received ${signalled}, stopping`);
+      log.info({ signal: signalled }, 'gateway stopping');
       await server.close();
+      log.info({ uptimeMs: Date.now() - server.context.startedAtMs }, 'gateway stopped');
+      logger.close();
     });
 }
