@@ -25,8 +25,13 @@ export function resolveTarget(ctx: CliContext): GatewayTarget {
     try {
       url = new URL(flagUrl);
     } catch {
-      throw new ClawgateError('USAGE', `--url "${flagUrl}" is not a URL; use ws://host:port or wss://host:port`);
+      // Not echoed: a malformed URL may still carry a secret.
+      throw new ClawgateError('USAGE', '--url is not a URL; use ws://host:port or wss://host:port');
     }
+    if (url.username || url.password) {
+      throw new ClawgateError('USAGE', '--url must not carry credentials (user:password@); pass the gateway token with --token or CLAWGATE_GATEWAY_TOKEN');
+    }
+    if (url.search || url.hash) throw new ClawgateError('USAGE', '--url takes ws://host:port (no query or fragment: tokens go in --token)');
     if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new ClawgateError('USAGE', `--url must start with ws:// or wss://, not ${url.protocol}//`);
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (url.protocol === 'ws:' && host !== 'localhost' && !isLoopbackAddress(host)) {

@@ -95,7 +95,9 @@ export function performHandshake(gw: GatewayContext, rawParams: unknown, input: 
     }
   };
   const recordFailure = (scope: AuthScope): void => {
-    if (limiterKey) gw.authLimiter.recordFailure(limiterKey, scope, input.nowMs);
+    if (limiterKey && gw.authLimiter.recordFailure(limiterKey, scope, input.nowMs)) {
+      gw.log.warn({ code: 'AUTH_RATE_LIMITED', remote: limiterKey, scope }, 'too many failed authentication attempts: address locked out');
+    }
   };
   if (sharedToken !== undefined) assertNotLimited('shared-secret');
   if (auth.deviceToken) assertNotLimited('device-token');
