@@ -17,6 +17,7 @@ import * as devicesRevoke from './commands/devices/revoke.js';
 import * as devicesRotate from './commands/devices/rotate.js';
 import * as gatewayRestart from './commands/gateway/restart.js';
 import * as gatewayRun from './commands/gateway/run.js';
+import * as gatewayService from './commands/gateway/service.js';
 import * as gatewayStart from './commands/gateway/start.js';
 import * as gatewayStatus from './commands/gateway/status.js';
 import * as gatewayStop from './commands/gateway/stop.js';
@@ -60,7 +61,7 @@ function build(io: CliIo, holder: { ctx?: CliContext }): Command {
   const ctx = () => (holder.ctx ??= new CliContext(io, program.opts<GlobalOptions>()));
 
   const gateway = program.command('gateway').description('run and inspect the gateway');
-  for (const cmd of [gatewayRun, gatewayStart, gatewayStop, gatewayRestart, gatewayStatus]) cmd.register(gateway, ctx);
+  for (const cmd of [gatewayRun, gatewayStart, gatewayStop, gatewayRestart, gatewayStatus, gatewayService]) cmd.register(gateway, ctx);
   const gatewayToken = gateway.command('token').description('inspect and rotate the gateway token');
   for (const cmd of [gatewayTokenRotate, gatewayTokenShow]) cmd.register(gatewayToken, ctx);
   health.register(program, ctx);
