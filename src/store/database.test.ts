@@ -134,3 +134,29 @@ test('close() is idempotent', (t) => {
   store.close();
   assert.equal(store.db.open, false);
 });
+
+test('a schema migration keeps a backup of the old store and preserves every approval', async () => {
+  const { mkdtempSync, existsSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { openDatabase, migrateWith } = await import('./database.js');
+  const { MIGRATIONS } = await import('./migrations.js');
+  const { Store } = await import('./store.js');
+  const path = join(mkdtempSync(join(tmpdir(), 'cg-migrate-')), 'state.db');
+  const store = Store.open(path);
+  store.devices.upsert({ deviceId: 'd1', publicKey: 'pk', roles: ['operator'], approvedScopes: ['operator.admin'], createdAtMs: 1, approvedAtMs: 2 });
+  store.close();
+  // A hypothetical next release adds a column: the upgrade must back up v1 first and keep the rows.
+  const db = openDatabase(path);
+  migrateWith(db, path, true, [...MIGRATIONS, 'ALTER TABLE devices ADD COLUMN note TEXT']);
+  assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length + 1);
+  assert.equal((db.prepare('SELECT approved_scopes FROM devices WHERE device_id = ?').get('d1') as { approved_scopes: string }).approved_scopes, '["operator.admin"]');
+  db.close();
+  const backupPath = `${path}.v${MIGRATIONS.length}.bak`;
+  assert.ok(existsSync(backupPath), 'the old store was copied before migrating');
+  const Database = (await import('better-sqlite3')).default;
+  const old = new Database(backupPath, { readonly: true });
+  assert.equal(old.pragma('user_version', { simple: true }), MIGRATIONS.length);
+  assert.equal((old.prepare('SELECT count(*) AS n FROM devices').get() as { n: number }).n, 1);
+  old.close();
+});

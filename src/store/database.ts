@@ -77,15 +77,24 @@ function assertKnownVersion(db: Db, path: string): void {
 }
 
 function migrate(db: Db, path: string, existed: boolean): void {
+  migrateWith(db, path, existed, MIGRATIONS);
+}
+
+/**
+ * Apply `migrations` past the store's user_version in one transaction. An existing store is first copied
+ * to `<path>.v<old>.bak` (VACUUM INTO: a consistent copy), so an upgrade can always be undone.
+ */
+export function migrateWith(db: Db, path: string, existed: boolean, migrations: readonly string[]): void {
+  const target = migrations.length;
   const version = db.pragma('user_version', { simple: true }) as number;
-  if (version === SCHEMA_VERSION) return;
+  if (version >= target) return;
   if (existed && version > 0) {
     const backup = `${path}.v${version}.bak`;
     if (!existsSync(backup)) db.prepare('VACUUM INTO ?').run(backup);
   }
   const apply = db.transaction(() => {
-    for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    for (let v = version; v < target; v++) db.exec(migrations[v]!);
+    db.pragma(`user_version = ${target}`);
   });
   apply.immediate();
 }

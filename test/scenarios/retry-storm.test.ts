@@ -119,14 +119,15 @@ describe('DT-RETRY-STORM', () => {
     const approve = await runCli(['devices', 'approve', short], { stateDir: gw.stateDir });
     assert.equal(approve.code, 0, approve.stderr);
     const again = reconnecting({ url: gw.url, ...stormy, scopes: ['operator.read'] });
-    const [client] = (await (async () => {
-      const c = once(again.rc, 'connected');
-      again.rc.start();
-      return c;
-    })()) as [GatewayClient];
-    assert.ok(client.hello?.auth?.deviceToken, 'a new token was delivered on the first connect after approval');
-    assert.equal(again.made(), 1);
-    again.rc.stop();
+    const reconnected = once(again.rc, 'connected') as Promise<[GatewayClient]>;
+    again.rc.start();
+    try {
+      const [client] = await reconnected;
+      assert.ok(client.hello?.auth?.deviceToken, 'a new token was delivered on the first connect after approval');
+      assert.equal(again.made(), 1);
+    } finally {
+      again.rc.stop();
+    }
   });
 
   test('DT-RETRY-STORM: an auth rejection (stale gateway token) is tried at most twice; only its own failures are recorded', async () => {

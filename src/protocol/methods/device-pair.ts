@@ -8,7 +8,7 @@ const closed = { additionalProperties: false } as const;
 export const devicePairList = defineMethod({
   name: 'device.pair.list',
   summary: 'Pending pairing requests (newest first) and paired devices (newest approval first).',
-  params: Type.Object({}, closed),
+  params: Type.Union([Type.Undefined(), Type.Object({}, closed)]),
   result: Type.Object({ pending: Type.Array(PendingRequestSchema), paired: Type.Array(PairedDeviceSchema) }),
   scope: 'operator.pairing',
 });
