@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { get } from 'node:http';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { stateDirIdOf } from '../gateway/state-dir-id.js';
+import { probeHealthz } from '../service/probe.js';
 import type { Store } from '../store/store.js';
 import type { CliContext } from './context.js';
 import { resolveTarget, type GatewayTarget } from './gateway-target.js';
@@ -9,33 +9,10 @@ import { resolveTarget, type GatewayTarget } from './gateway-target.js';
 const FALLBACK_KINDS = new Set(['auth', 'pairing', 'scope']);
 const HEALTHZ_TIMEOUT_MS = 2_000;
 
-/** The state dir id the gateway on this port reports (node:http, not fetch: undici costs ~50 ms to load). */
-function gatewayStateDirId(port: number): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const req = get({ host: '127.0.0.1', port, path: '/healthz', timeout: HEALTHZ_TIMEOUT_MS }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        if (body.length < 4096) body += chunk;
-      });
-      res.on('end', () => {
-        try {
-          const id = (JSON.parse(body) as { stateDirId?: unknown }).stateDirId;
-          resolve(typeof id === 'string' ? id : undefined);
-        } catch {
-          resolve(undefined);
-        }
-      });
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(undefined));
-  });
-}
-
 /** Refuse early when the gateway on our port serves another state dir: acting on ours would change the wrong install. */
 export async function assertSameInstall(ctx: CliContext, target: GatewayTarget): Promise<void> {
   if (!target.local) return;
-  const theirs = await gatewayStateDirId(target.port);
+  const theirs = (await probeHealthz(target.port, HEALTHZ_TIMEOUT_MS))?.stateDirId;
   const ours = stateDirIdOf(ctx.paths.stateDir);
   if (theirs !== undefined && theirs !== ours) {
     throw new ClawgateError(
