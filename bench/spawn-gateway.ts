@@ -64,7 +64,7 @@ export async function startGateway(): Promise<Gateway> {
   const stateDir = mkdtempSync(join(tmpdir(), 'cg-bench-'));
   writeFileSync(join(stateDir, 'clawgate.json'), JSON.stringify({ gateway: { port, auth: { mode: 'token', token } } }), { mode: 0o600 });
   const t0 = performance.now();
-  const child = spawn(process.execPath, [CLI_BIN, 'gateway', 'run'], { env: cleanEnv({ CLAWGATE_STATE_DIR: stateDir }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_BIN, 'gateway', 'run'], { env: cleanEnv({ CLAWGATE_STATE_DIR: stateDir, CLAWGATE_LOG_LEVEL: 'warn' }), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   let exit: { code: number | null; signal: string | null } | undefined;

@@ -3,30 +3,7 @@ import { ClawgateError, type ErrorKind } from '../protocol/error-catalogue.js';
 import { VERSION } from '../version.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import type { CliIo } from './io.js';
-import * as configGet from './commands/config/get.js';
-import * as configSet from './commands/config/set.js';
-import * as backupCreate from './commands/backup/create.js';
-import * as backupRestore from './commands/backup/restore.js';
-import * as backupVerify from './commands/backup/verify.js';
-import * as configUnset from './commands/config/unset.js';
-import * as devicesApprove from './commands/devices/approve.js';
-import * as devicesList from './commands/devices/list.js';
-import * as devicesReject from './commands/devices/reject.js';
-import * as devicesRemove from './commands/devices/remove.js';
-import * as devicesRevoke from './commands/devices/revoke.js';
-import * as devicesRotate from './commands/devices/rotate.js';
-import * as gatewayRestart from './commands/gateway/restart.js';
-import * as gatewayRun from './commands/gateway/run.js';
-import * as gatewayService from './commands/gateway/service.js';
-import * as gatewayStart from './commands/gateway/start.js';
-import * as gatewayStatus from './commands/gateway/status.js';
-import * as gatewayStop from './commands/gateway/stop.js';
-import * as gatewayTokenRotate from './commands/gateway/token-rotate.js';
-import * as gatewayTokenShow from './commands/gateway/token-show.js';
-import * as health from './commands/health.js';
-import * as status from './commands/status.js';
-import * as logs from './commands/logs.js';
-import * as doctor from './commands/doctor.js';
+import { COMMAND_LOADERS, commandName } from './command-table.js';
 
 /** Exit codes by error kind; documented in docs/cli.md. The only place errors become exit codes. */
 export const EXIT_CODES: Record<ErrorKind, number> = {
@@ -46,7 +23,8 @@ export const EXIT_CODES: Record<ErrorKind, number> = {
   backup: 11,
 };
 
-function build(io: CliIo, holder: { ctx?: CliContext }): Command {
+async function build(io: CliIo, holder: { ctx?: CliContext }, argv: readonly string[]): Promise<Command> {
+  const output = { writeOut: (s: string) => io.out(s.trimEnd()), writeErr: (s: string) => io.err(s.trimEnd()) };
   const program = new Command('clawgate')
     .description('Clawgate: a self-hosted AI agent gateway (OpenClaw protocol v3)')
     .version(VERSION)
@@ -57,32 +35,23 @@ function build(io: CliIo, holder: { ctx?: CliContext }): Command {
     .option('--timeout <ms>', 'request timeout in milliseconds', undefined)
     .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+    .configureOutput(output);
   const ctx = () => (holder.ctx ??= new CliContext(io, program.opts<GlobalOptions>()));
-
-  const gateway = program.command('gateway').description('run and inspect the gateway');
-  for (const cmd of [gatewayRun, gatewayStart, gatewayStop, gatewayRestart, gatewayStatus, gatewayService]) cmd.register(gateway, ctx);
-  const gatewayToken = gateway.command('token').description('inspect and rotate the gateway token');
-  for (const cmd of [gatewayTokenRotate, gatewayTokenShow]) cmd.register(gatewayToken, ctx);
-  health.register(program, ctx);
-  status.register(program, ctx);
-  logs.register(program, ctx);
-  doctor.register(program, ctx);
-  const devices = program.command('devices').description('pair, approve and manage devices');
-  for (const cmd of [devicesList, devicesApprove, devicesReject, devicesRemove, devicesRotate, devicesRevoke]) cmd.register(devices, ctx);
-  const config = program.command('config').description('read and change clawgate.json (validated)');
-  for (const cmd of [configGet, configSet, configUnset]) cmd.register(config, ctx);
-  const backup = program.command('backup').description('create, verify and restore backups of the state dir');
-  for (const cmd of [backupCreate, backupVerify, backupRestore]) cmd.register(backup, ctx);
-  for (const sub of [program, gateway, gatewayToken, devices, config, backup]) sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  // Only the command being run is loaded; help and unknown commands load them all.
+  const name = commandName(argv);
+  const versionOnly = name === undefined && argv.some((a) => a === '-V' || a === '--version');
+  const names = versionOnly ? [] : name !== undefined && Object.hasOwn(COMMAND_LOADERS, name) ? [name] : Object.keys(COMMAND_LOADERS);
+  const groups: Command[] = [];
+  for (const n of names) groups.push(...(await COMMAND_LOADERS[n]!(program, ctx))); // in order: help lists them stably
+  for (const sub of [program, ...groups]) sub.exitOverride().configureOutput(output);
   return program;
 }
 
 /** Run the CLI with injected I/O; resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const holder: { ctx?: CliContext } = {};
-  const program = build(io, holder);
   try {
+    const program = await build(io, holder, argv);
     await program.parseAsync([...argv], { from: 'user' });
     const failure = holder.ctx?.failure;
     return failure ? EXIT_CODES[failure.kind] : 0;
