@@ -59,6 +59,17 @@ export function freePort(): Promise<number> {
  * to the state dir's config (gateway.port), so the CLI run with the same state dir finds it.
  */
 export async function startGateway(opts: StartOptions = {}): Promise<RunningGateway> {
+  // Test files run in parallel: another file's gateway may take the port between freePort() and listen.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (err) {
+      if (attempt >= 3 || !(err as Error).message.includes('already in use')) throw err;
+    }
+  }
+}
+
+async function startOnce(opts: StartOptions): Promise<RunningGateway> {
   const token = opts.token === null ? undefined : (opts.token ?? randomToken());
   const chosen = await freePort();
   const base = (opts.config ?? { gateway: { auth: token ? { mode: 'token', token } : { mode: 'token' } } }) as { gateway?: Record<string, unknown> };
