@@ -1,7 +1,8 @@
 /** A minimal protocol-v3 client for load: challenge -> (signed) connect -> hello-ok, with exact failures. */
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { sign, type KeyObject } from 'node:crypto';
 import { WebSocket } from 'ws';
-import { buildV3Payload, deviceIdFromRawKey, publicKeyToWire, rawPublicKey } from '../src/protocol/device-signature.js';
+import { buildV3Payload } from '../src/protocol/device-signature.js';
+import { makeDevice as makeTestDevice } from '../test/helpers/raw-client.js';
 
 export interface BenchDevice {
   deviceId: string;
@@ -11,10 +12,9 @@ export interface BenchDevice {
   deviceToken?: string;
 }
 
+/** A fresh Ed25519 device (the test helper's), which a paired bench client extends with its token. */
 export function makeDevice(): BenchDevice {
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const raw = rawPublicKey(publicKey.export({ type: 'spki', format: 'pem' }).toString())!;
-  return { deviceId: deviceIdFromRawKey(raw), publicKey: publicKeyToWire(raw), privateKey };
+  return makeTestDevice();
 }
 
 export interface ConnectOptions {
