@@ -4,7 +4,7 @@ import { hashToken } from '../auth/tokens.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { Store } from '../store/store.js';
 import { LOCAL_OWNER } from './actor.js';
-import { PENDING_REQUEST_TTL_MS, authorizeDevice, pairingReason, type DeviceConnect, type DeviceDecision, type IssuedToken } from './authorize-device.js';
+import { PENDING_REQUEST_TTL_MS, USAGE_WRITE_INTERVAL_MS, authorizeDevice, pairingReason, type DeviceConnect, type DeviceDecision, type IssuedToken } from './authorize-device.js';
 import { approveRequest } from './operations.js';
 import type { PolicyOptions } from './policy.js';
 import { tempStore } from '../../test/helpers/temp-store.js';
@@ -103,9 +103,13 @@ test('presenting the delivered token confirms it, and later presentations pass w
   assert.equal(rec.confirmedAtMs, T0 + 20);
   assert.equal(rec.tokenHash, hashToken(token), 'unchanged');
   assert.deepEqual(authorizeDevice(store, connect({ presentedToken: token }), POLICY, T0 + 30), { outcome: 'pass', authMethod: 'device-token' });
+  const soon = store.tokens.get(DEVICE_ID, 'operator')!;
+  assert.deepEqual([soon.confirmedAtMs, soon.lastUsedAtMs], [T0 + 20, T0 + 20], 'usage is refreshed at most once per interval');
+  const later = T0 + 20 + USAGE_WRITE_INTERVAL_MS;
+  assert.deepEqual(authorizeDevice(store, connect({ presentedToken: token }), POLICY, later), { outcome: 'pass', authMethod: 'device-token' });
   const after = store.tokens.get(DEVICE_ID, 'operator')!;
-  assert.deepEqual([after.confirmedAtMs, after.lastUsedAtMs], [T0 + 20, T0 + 30]);
-  assert.equal(store.devices.get(DEVICE_ID)?.lastSeenAtMs, T0 + 30);
+  assert.deepEqual([after.confirmedAtMs, after.lastUsedAtMs], [T0 + 20, later]);
+  assert.equal(store.devices.get(DEVICE_ID)?.lastSeenAtMs, later);
   assert.equal(store.audit.ofKind('token.minted').length, 1, 'no churn');
 });
 

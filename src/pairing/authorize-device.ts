@@ -138,22 +138,27 @@ export function authorizeDevice(store: Store, c: DeviceConnect, policy: PolicyOp
       touch(store, c, nowMs);
       return { outcome: 'pass', issued, autoApprovedRequestId: request.requestId, authMethod: c.proof ? 'gateway-token' : 'device-signature' };
     }
-    return passWithToken(store, c, nowMs);
+    return passWithToken(store, c, nowMs, device);
   });
 }
 
-function touch(store: Store, c: DeviceConnect, nowMs: number): void {
-  store.devices.touch(c.deviceId, nowMs, c.remoteIp);
+/** last-seen and last-used are informational: refreshed at most this often, so a busy device's connects stay read-only. */
+export const USAGE_WRITE_INTERVAL_MS = 60_000;
+
+function touch(store: Store, c: DeviceConnect, nowMs: number, device = store.devices.get(c.deviceId)): void {
+  const fresh = device?.lastSeenAtMs !== undefined && nowMs - device.lastSeenAtMs < USAGE_WRITE_INTERVAL_MS && (c.remoteIp ?? device.remoteIp) === device.remoteIp;
+  if (!fresh) store.devices.touch(c.deviceId, nowMs, c.remoteIp);
 }
 
 /** The record covers the connect; now the device token decides (see DESIGN.md "Minting"). */
-function passWithToken(store: Store, c: DeviceConnect, nowMs: number): DeviceDecision {
+function passWithToken(store: Store, c: DeviceConnect, nowMs: number, device: DeviceRecord | undefined): DeviceDecision {
   const token = store.tokens.get(c.deviceId, c.role);
   const presented = c.presentedToken;
   const matches = presented !== undefined && token?.tokenHash !== undefined && tokenMatchesHash(presented, token.tokenHash);
-  touch(store, c, nowMs);
+  touch(store, c, nowMs, device);
   if (matches) {
-    store.tokens.markUsed(c.deviceId, c.role, nowMs);
+    const recentlyUsed = token.confirmedAtMs !== undefined && token.lastUsedAtMs !== undefined && nowMs - token.lastUsedAtMs < USAGE_WRITE_INTERVAL_MS;
+    if (!recentlyUsed) store.tokens.markUsed(c.deviceId, c.role, nowMs);
     return { outcome: 'pass', authMethod: 'device-token' };
   }
   // The gateway token proves ownership and the client sent no device token: it does not need one, and

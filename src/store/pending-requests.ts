@@ -2,6 +2,9 @@ import type { Db } from './database.js';
 import { escapeLike } from './devices.js';
 import { fromJsonArray, nul, opt, toJsonArray } from './rows.js';
 
+/** Expired pending requests are deleted at most this often (they are invisible to readers meanwhile). */
+export const PRUNE_INTERVAL_MS = 1_000;
+
 /** A device waiting for approval: at most one per device, with a stable id until it resolves or expires. */
 export interface PendingRecord {
   requestId: string;
@@ -147,8 +150,15 @@ export class PendingRequests {
     return this.#delete.run(requestId).changes > 0;
   }
 
-  /** Remove expired requests and return them (callers audit the expiry). */
+  #prunedAtMs = Number.NEGATIVE_INFINITY;
+
+  /**
+   * Remove expired requests and return them (callers audit the expiry). Readers already ignore expired
+   * rows, so this cleanup runs at most once per PRUNE_INTERVAL_MS of the caller's clock.
+   */
   pruneExpired(nowMs: number): PendingRecord[] {
+    if (nowMs >= this.#prunedAtMs && nowMs - this.#prunedAtMs < PRUNE_INTERVAL_MS) return [];
+    this.#prunedAtMs = nowMs;
     const rows = this.#expired.all(nowMs).map(fromRow);
     if (rows.length > 0) this.#prune.run(nowMs);
     return rows;
