@@ -1,7 +1,7 @@
 /** A minimal protocol-v3 client for load: challenge -> (signed) connect -> hello-ok, with exact failures. */
 import { sign, type KeyObject } from 'node:crypto';
 import { WebSocket } from 'ws';
-import { buildV3Payload } from '../src/protocol/device-signature.js';
+import { buildV2Payload, buildV3Payload } from '../src/protocol/device-signature.js';
 import { makeDevice as makeTestDevice } from '../test/helpers/raw-client.js';
 
 export interface BenchDevice {
@@ -30,7 +30,14 @@ export interface Connected {
   latencyMs: number;
 }
 
-const CLIENT = { id: 'bench', mode: 'probe', version: '0.0.0', platform: 'linux' } as const;
+let CLIENT = { id: 'bench', mode: 'probe', version: '0.0.0', platform: 'linux' };
+let SIGNATURE: 'v2' | 'v3' = 'v3';
+
+/** Present another client id/mode and signature payload version (bench:compare needs ids and v2 signatures openclaw accepts). */
+export function configureBenchClient(o: { id: string; mode: string; signature: 'v2' | 'v3' }): void {
+  CLIENT = { ...CLIENT, id: o.id, mode: o.mode };
+  SIGNATURE = o.signature;
+}
 
 function params(o: ConnectOptions, nonce: string): Record<string, unknown> {
   const role = 'operator';
@@ -42,7 +49,7 @@ function params(o: ConnectOptions, nonce: string): Record<string, unknown> {
     const d = o.device;
     const signedAt = Date.now();
     const token = 'token' in (auth ?? {}) ? o.gatewayToken! : (d.deviceToken ?? '');
-    const payload = buildV3Payload({ deviceId: d.deviceId, clientId: CLIENT.id, clientMode: CLIENT.mode, role, scopes, signedAtMs: signedAt, token, nonce, platform: CLIENT.platform });
+    const payload = (SIGNATURE === 'v2' ? buildV2Payload : buildV3Payload)({ deviceId: d.deviceId, clientId: CLIENT.id, clientMode: CLIENT.mode, role, scopes, signedAtMs: signedAt, token, nonce, platform: CLIENT.platform });
     p['device'] = { id: d.deviceId, publicKey: d.publicKey, signature: sign(null, Buffer.from(payload), d.privateKey).toString('base64url'), signedAt, nonce };
   }
   return p;

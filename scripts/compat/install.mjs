@@ -26,9 +26,15 @@ export function cacheDir() {
   return path.join(base, 'clawgate-compat');
 }
 
+// Each openclaw version lives in its own subdirectory (own node_modules, own
+// jiti tmp), so several versions coexist (bench:compare uses two).
+export function versionDir(version = OPENCLAW_VERSION, root = cacheDir()) {
+  return path.join(root, `openclaw-${version}`);
+}
+
 // Bump `primed` when the warm-up changes, so old caches get primed again.
-function wanted() {
-  return { nodePackage: NODE_PKG, node: NODE_VERSION, openclaw: OPENCLAW_VERSION, libsignal: LIBSIGNAL_OVERRIDE, primed: 1 };
+function wanted(version) {
+  return { nodePackage: NODE_PKG, node: NODE_VERSION, openclaw: version, libsignal: LIBSIGNAL_OVERRIDE, primed: 1 };
 }
 
 function readJson(file) {
@@ -45,18 +51,35 @@ function binOf(cache, pkg, name) {
   return bin ? { file: path.join(dir, bin), version: meta.version } : null;
 }
 
-export function resolvePaths(cache = cacheDir()) {
+export function resolvePaths(cache = versionDir(), version = OPENCLAW_VERSION) {
   const node = binOf(cache, NODE_PKG, 'node');
   const openclaw = binOf(cache, 'openclaw', 'openclaw');
   if (!node || !openclaw) return null;
-  if (node.version !== NODE_VERSION || openclaw.version !== OPENCLAW_VERSION) return null;
+  if (node.version !== NODE_VERSION || openclaw.version !== version) return null;
   if (!fs.existsSync(node.file) || !fs.existsSync(openclaw.file)) return null;
-  return { cache, node: node.file, openclaw: openclaw.file, openclawDir: path.dirname(openclaw.file), tmp: path.join(cache, 'tmp') };
+  return { cache, version, node: node.file, openclaw: openclaw.file, openclawDir: path.dirname(openclaw.file), tmp: path.join(cache, 'tmp') };
 }
 
-function markerOk(cache) {
+function markerOk(cache, version) {
   const m = readJson(path.join(cache, MARKER));
-  return m && JSON.stringify(m.wanted) === JSON.stringify(wanted()) && resolvePaths(cache) !== null;
+  return m && JSON.stringify(m.wanted) === JSON.stringify(wanted(version)) && resolvePaths(cache, version) !== null;
+}
+
+// Caches made before versions had subdirectories hold one install at the
+// root. Move it (same filesystem: renames, no copy) into its version's
+// subdirectory instead of downloading it again; the caller re-primes it.
+function adoptLegacyInstall(root, dir, version) {
+  const m = readJson(path.join(root, MARKER));
+  if (!m || m.wanted?.openclaw !== version || fs.existsSync(dir)) return false;
+  if (resolvePaths(root, version) === null) return false;
+  fs.mkdirSync(dir, { recursive: true });
+  for (const f of ['node_modules', 'package.json', 'package-lock.json', 'npm-install.log']) {
+    if (fs.existsSync(path.join(root, f))) fs.renameSync(path.join(root, f), path.join(dir, f));
+  }
+  fs.rmSync(path.join(root, MARKER), { force: true });
+  fs.rmSync(path.join(root, 'tmp'), { recursive: true, force: true }); // jiti cache keyed by old paths
+  log(`moved the existing openclaw@${version} install from ${root} into ${dir}`);
+  return resolvePaths(dir, version) !== null;
 }
 
 function log(msg) { process.stdout.write(`[compat:install] ${msg}\n`); }
@@ -125,13 +148,24 @@ function dirSizeShallow(dir) {
   return total;
 }
 
-export async function ensureInstalled({ force = false } = {}) {
-  const cache = cacheDir();
-  if (!force && markerOk(cache)) {
-    log(`cache ok (${cache}): node ${NODE_VERSION}, openclaw ${OPENCLAW_VERSION}; skipping install`);
-    const paths = resolvePaths(cache);
+/**
+ * Installs (once) Node 24 + openclaw@version into <cache>/openclaw-<version>
+ * and primes it; returns the paths runOpenclaw needs.
+ */
+export async function ensureInstalled({ force = false, version = OPENCLAW_VERSION } = {}) {
+  const root = cacheDir();
+  const cache = versionDir(version, root);
+  if (!force && markerOk(cache, version)) {
+    log(`cache ok (${cache}): node ${NODE_VERSION}, openclaw ${version}; skipping install`);
+    const paths = resolvePaths(cache, version);
     // Someone cleaned <cache>/tmp: prime again, without reinstalling.
     if (!fs.existsSync(path.join(paths.tmp, 'jiti'))) await warmUp(paths, log);
+    return paths;
+  }
+  if (!force && adoptLegacyInstall(root, cache, version)) {
+    const paths = resolvePaths(cache, version);
+    await warmUp(paths, log);
+    fs.writeFileSync(path.join(cache, MARKER), JSON.stringify({ wanted: wanted(version), installedAt: new Date().toISOString() }, null, 2) + '\n');
     return paths;
   }
   fs.mkdirSync(cache, { recursive: true });
@@ -142,24 +176,27 @@ export async function ensureInstalled({ force = false } = {}) {
     name: 'clawgate-compat-cache',
     private: true,
     description: 'Tools for clawgate scripts/compat; safe to delete.',
-    dependencies: { [NODE_PKG]: NODE_VERSION, openclaw: OPENCLAW_VERSION },
+    dependencies: { [NODE_PKG]: NODE_VERSION, openclaw: version },
     overrides: { libsignal: LIBSIGNAL_OVERRIDE },
   };
   fs.writeFileSync(path.join(cache, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
-  log(`installing ${NODE_PKG}@${NODE_VERSION} and openclaw@${OPENCLAW_VERSION} into ${cache} (~1.5 GB, several minutes)`);
+  log(`installing ${NODE_PKG}@${NODE_VERSION} and openclaw@${version} into ${cache} (~1.5 GB, several minutes)`);
   const r = await runNpmInstall(cache);
-  const paths = resolvePaths(cache);
+  const paths = resolvePaths(cache, version);
   if (!paths) throw new Error(`install finished but expected versions not found under ${cache}/node_modules`);
   try { fs.chmodSync(paths.node, 0o755); } catch { /* best effort */ }
   log(`npm install done in ${r.seconds} s (${r.fetches} registry fetches)`);
   await warmUp(paths, log);
-  fs.writeFileSync(path.join(cache, MARKER), JSON.stringify({ wanted: wanted(), installedAt: new Date().toISOString() }, null, 2) + '\n');
+  fs.writeFileSync(path.join(cache, MARKER), JSON.stringify({ wanted: wanted(version), installedAt: new Date().toISOString() }, null, 2) + '\n');
   log(`ready: node=${paths.node} openclaw=${paths.openclaw}`);
   return paths;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  ensureInstalled({ force: process.argv.includes('--force') })
+  // `--version X` installs another openclaw version beside the default one.
+  const vi = process.argv.indexOf('--version');
+  const version = vi > 0 && process.argv[vi + 1] ? process.argv[vi + 1] : OPENCLAW_VERSION;
+  ensureInstalled({ force: process.argv.includes('--force'), version })
     .then((p) => console.log(JSON.stringify(p, null, 2)))
     .catch((err) => { console.error(`[compat:install] FAILED: ${err.message}`); process.exit(1); });
 }
