@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { stateDirIdOf } from '../gateway/state-dir-id.js';
-import { probeHealthz } from '../service/probe.js';
+import { HEALTHZ_TIMEOUT_MS, probeHealthz } from '../service/probe.js';
 import type { Store } from '../store/store.js';
 import type { CliContext } from './context.js';
 import { resolveTarget, type GatewayTarget } from './gateway-target.js';
 
 const FALLBACK_KINDS = new Set(['auth', 'pairing', 'scope']);
-const HEALTHZ_TIMEOUT_MS = 2_000;
 
 /** Refuse early when the gateway on our port serves another state dir: acting on ours would change the wrong install. */
 export async function assertSameInstall(ctx: CliContext, target: GatewayTarget): Promise<void> {

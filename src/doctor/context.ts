@@ -9,7 +9,7 @@ import { stateDirIdOf } from '../gateway/state-dir-id.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import type { ResultOf } from '../protocol/methods/index.js';
 import type { status } from '../protocol/methods/gateway-info.js';
-import { probeHealthz, type HealthzProbe } from './healthz-probe.js';
+import { probeEndpoint, type HealthzProbe } from '../service/probe.js';
 
 /** The gateway's `status` answer. */
 export type GatewayStatus = ResultOf<typeof status>;
@@ -122,7 +122,7 @@ export class DoctorContext {
   }
 
   healthz(): Promise<HealthzProbe> {
-    this.#healthz ??= probeHealthz(this.host(), this.port());
+    this.#healthz ??= probeEndpoint(this.host(), this.port());
     return this.#healthz;
   }
 
