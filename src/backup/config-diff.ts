@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import JSON5 from 'json5';
-import { SECRET_CONFIG_PATHS } from '../config/redact.js';
+import { isSecretConfigPath } from '../config/redact.js';
 
 /** Longest value shown for a non-secret config change. */
 const MAX_SHOWN_VALUE_CHARS = 80;
-/** Key names treated as secrets even when not in SECRET_CONFIG_PATHS: never print what might be one. */
+/** Key names treated as secrets even when not a known secret config path: never print what might be one. */
 const SECRET_KEY_RE = /(token|secret|password|passwd|apikey|api_key|privatekey|private_key)$/i;
 
 /** One config key path that differs between the current config and the backup's. */
@@ -19,7 +19,7 @@ export interface ConfigChange {
 
 /** Is this key path a secret (its value never shown)? */
 export function isSecretPath(path: string): boolean {
-  return SECRET_CONFIG_PATHS.has(path) || SECRET_KEY_RE.test(path.split('.').pop() ?? '');
+  return isSecretConfigPath(path) || SECRET_KEY_RE.test(path.split('.').pop() ?? '');
 }
 
 function flatten(value: unknown, prefix: string, out: Map<string, unknown>): Map<string, unknown> {

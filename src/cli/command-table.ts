@@ -62,6 +62,18 @@ export const COMMAND_LOADERS: Record<string, (program: Command, ctx: Ctx) => Pro
     const mods = await Promise.all([import('./commands/config/get.js'), import('./commands/config/set.js'), import('./commands/config/unset.js')]);
     return [group(program, 'config', 'read and change clawgate.json (validated)', mods, ctx)];
   },
+  async agent(program, ctx) {
+    (await import('./commands/agent.js')).register(program, ctx);
+    return [];
+  },
+  async sessions(program, ctx) {
+    const mods = await Promise.all([import('./commands/sessions/list.js'), import('./commands/sessions/history.js')]);
+    return [group(program, 'sessions', 'list sessions and read their transcripts', mods, ctx)];
+  },
+  async models(program, ctx) {
+    const mods = await Promise.all([import('./commands/models/list.js'), import('./commands/models/status.js'), import('./commands/models/reset.js')]);
+    return [group(program, 'models', 'models and provider health (cooldowns, rejected keys)', mods, ctx)];
+  },
   async backup(program, ctx) {
     const mods = await Promise.all([import('./commands/backup/create.js'), import('./commands/backup/verify.js'), import('./commands/backup/restore.js')]);
     return [group(program, 'backup', 'create, verify and restore backups of the state dir', mods, ctx)];

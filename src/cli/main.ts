@@ -21,6 +21,8 @@ export const EXIT_CODES: Record<ErrorKind, number> = {
   'port-in-use': 10,
   findings: 12,
   backup: 11,
+  provider: 13,
+  aborted: 130,
 };
 
 async function build(io: CliIo, holder: { ctx?: CliContext }, argv: readonly string[]): Promise<Command> {

@@ -1,14 +1,123 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { compile } from '../protocol/schema.js';
+import { agentConfigProblems } from './agent-problems.js';
 
 const closed = { additionalProperties: false } as const;
 
 /** Default port of the control plane. */
 export const DEFAULT_PORT = 18789;
 
+/** Provider and agent ids: lower-case, digits, `_` and `-`; they appear in model refs and session keys. */
+export const ID_PATTERN = '^[a-z0-9][a-z0-9_-]{0,63}$';
+/** Environment variable names a key may be read from. */
+export const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
+/** Bounds of the agents and models sections (a config file is at most 1 MiB anyway). */
+export const CONFIG_LIMITS = {
+  providers: 64,
+  modelsPerProvider: 256,
+  headers: 32,
+  headerValueChars: 4096,
+  agents: 64,
+  systemPromptChars: 65_536,
+  toolPatterns: 128,
+  maxSpawnDepth: 5,
+} as const;
+
+const Id = Type.String({ pattern: ID_PATTERN });
+const Seconds = Type.Integer({ minimum: 1, maximum: 86_400 });
+/** `provider/model`; the form is checked by semanticProblems so its message can name the fix. */
+const ModelRef = Type.String({ minLength: 1, maxLength: 256 });
+const ApiKey = Type.Union([
+  Type.String({ minLength: 1, maxLength: 4096 }),
+  Type.Object({ env: Type.String({ pattern: ENV_NAME_PATTERN, maxLength: 128 }) }, closed),
+]);
+
+const ProviderSchema = Type.Object(
+  {
+    api: Type.Union([Type.Literal('openai-completions'), Type.Literal('anthropic-messages')]),
+    baseUrl: Type.Optional(Type.String({ pattern: '^[hH][tT][tT][pP][sS]?://', maxLength: 2048 })),
+    apiKey: Type.Optional(ApiKey),
+    headers: Type.Optional(
+      Type.Record(Type.String({ pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$" }), Type.String({ maxLength: CONFIG_LIMITS.headerValueChars }), {
+        maxProperties: CONFIG_LIMITS.headers,
+        additionalProperties: false,
+      }),
+    ),
+    timeoutSeconds: Type.Optional(Seconds),
+    models: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            id: Type.String({ minLength: 1, maxLength: 256 }),
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+            contextWindow: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000_000 })),
+            maxTokens: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
+          },
+          closed,
+        ),
+        { maxItems: CONFIG_LIMITS.modelsPerProvider },
+      ),
+    ),
+  },
+  closed,
+);
+
+const ToolPatterns = Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { maxItems: CONFIG_LIMITS.toolPatterns });
+
+const AgentSchema = Type.Object(
+  {
+    id: Id,
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    default: Type.Optional(Type.Boolean()),
+    model: Type.Optional(ModelRef),
+    systemPrompt: Type.Optional(Type.String({ maxLength: CONFIG_LIMITS.systemPromptChars })),
+    tools: Type.Optional(Type.Object({ allow: Type.Optional(ToolPatterns), deny: Type.Optional(ToolPatterns) }, closed)),
+  },
+  closed,
+);
+
 /** clawgate.json, validated: unknown keys and wrong types are errors naming the key path. */
 export const ConfigSchema = Type.Object(
   {
+    models: Type.Optional(
+      Type.Object(
+        {
+          providers: Type.Optional(
+            Type.Record(Id, ProviderSchema, { maxProperties: CONFIG_LIMITS.providers, additionalProperties: false }),
+          ),
+        },
+        closed,
+      ),
+    ),
+    agents: Type.Optional(
+      Type.Object(
+        {
+          defaults: Type.Optional(
+            Type.Object(
+              {
+                model: Type.Optional(ModelRef),
+                timeoutSeconds: Type.Optional(Seconds),
+                maxConcurrent: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+                subagents: Type.Optional(
+                  Type.Object(
+                    {
+                      maxSpawnDepth: Type.Optional(Type.Integer({ minimum: 0, maximum: CONFIG_LIMITS.maxSpawnDepth })),
+                      maxChildrenPerAgent: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+                      maxConcurrent: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+                      runTimeoutSeconds: Type.Optional(Seconds),
+                    },
+                    closed,
+                  ),
+                ),
+              },
+              closed,
+            ),
+          ),
+          list: Type.Optional(Type.Array(AgentSchema, { maxItems: CONFIG_LIMITS.agents })),
+        },
+        closed,
+      ),
+    ),
     gateway: Type.Optional(
       Type.Object(
         {
@@ -82,5 +191,6 @@ export function semanticProblems(config: Config): string[] {
   if (eff.authMode === 'none' && !isLoopbackHost(eff.host)) {
     problems.push(`gateway.auth.mode: "none" is allowed only with a loopback bind (gateway.bind is "${eff.bind}")`);
   }
+  problems.push(...agentConfigProblems(config));
   return problems;
 }

@@ -76,7 +76,7 @@ export function handleConnection(gw: GatewayContext, table: Map<string, ServedMe
       return;
     }
     inFlight++;
-    void dispatch(gw, table, conn.session, frame).then((res) => {
+    void dispatch(gw, table, conn.session, frame, send).then((res) => {
       inFlight--;
       send(res);
       gw.syncStore();

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AgentRuntimeApi } from '../agents/runtime-api.js';
 import type { ResolvedToken } from '../auth/gateway-token.js';
 import type { AuthRateLimiter } from '../auth/rate-limit.js';
 import type { EffectiveGatewayConfig } from '../config/schema.js';
@@ -23,6 +24,8 @@ export interface GatewayContext {
   readonly log: Logger;
   /** Failed-auth limits per remote address (bounded). */
   readonly authLimiter: AuthRateLimiter;
+  /** The agent runtime: runs, sessions, models and provider health. */
+  readonly agents: AgentRuntimeApi;
   /** Apply what this process just wrote to the store (events, socket closes); other processes' writes are polled. */
   syncStore(): void;
   /** Re-resolve the gateway token (flag, env, config as it is now), validate it, and use it from now on. */
@@ -36,4 +39,9 @@ export interface CallContext {
   readonly gateway: GatewayContext;
   readonly session: Session;
   readonly actor: Actor;
+  /**
+   * Send a second response with the same id when `pending` settles (OpenClaw's two-phase `agent`: first
+   * "accepted", then the final result). Errors are mapped like any handler error.
+   */
+  readonly respondLater: (pending: Promise<unknown>) => void;
 }

@@ -6,6 +6,13 @@ import type { GatewayContext } from './context.js';
 import type { Session } from './connection-state.js';
 import type { ServedMethod } from './method-table.js';
 
+function checkResult(gw: GatewayContext, method: ServedMethod, name: string, result: unknown): void {
+  if (!method.result.check(result)) {
+    gw.log.error({ method: name, problems: method.result.errors(result) }, 'handler result does not match its schema');
+    throw new ClawgateError('INTERNAL', 'internal error');
+  }
+}
+
 function actorOf(session: Session): Actor {
   return {
     label: session.deviceId ? `rpc:${session.deviceId.slice(0, 12)}` : `rpc:${session.authMethod}`,
@@ -18,7 +25,14 @@ function actorOf(session: Session): Actor {
  * The one dispatcher: unknown method, role, scope, params validation, handler, result check, error
  * mapping. Handlers see only validated params and never re-check any of this.
  */
-export async function dispatch(gw: GatewayContext, table: Map<string, ServedMethod>, session: Session, frame: RequestFrame): Promise<ResponseFrame> {
+export async function dispatch(
+  gw: GatewayContext,
+  table: Map<string, ServedMethod>,
+  session: Session,
+  frame: RequestFrame,
+  sendLater: (res: ResponseFrame) => void = () => undefined,
+): Promise<ResponseFrame> {
+  let later: Promise<unknown> | undefined;
   try {
     if (frame.method === 'connect') throw new ClawgateError('CONNECT_REPEATED', 'connect is only valid as the first request');
     const method = table.get(frame.method);
@@ -36,10 +50,24 @@ export async function dispatch(gw: GatewayContext, table: Map<string, ServedMeth
     if (!method.params.check(frame.params)) {
       throw new ClawgateError('INVALID_PARAMS', `invalid ${frame.method} params: ${method.params.errors(frame.params).join('; ')}`, { method: frame.method });
     }
-    const result = await method.handle(frame.params, { gateway: gw, session, actor: actorOf(session) });
-    if (!method.result.check(result)) {
-      gw.log.error({ method: frame.method, problems: method.result.errors(result) }, 'handler result does not match its schema');
-      throw new ClawgateError('INTERNAL', 'internal error');
+    const respondLater = (pending: Promise<unknown>) => {
+      later = pending;
+    };
+    const result = await method.handle(frame.params, { gateway: gw, session, actor: actorOf(session), respondLater });
+    checkResult(gw, method, frame.method, result);
+    if (later) {
+      // Handled at once (a run that already failed must not be an unhandled rejection); sent on the next
+      // macrotask, so the final response always follows the first one on the wire.
+      const final = (later as Promise<unknown>).then(
+        (value) => {
+          checkResult(gw, method, frame.method, value);
+          return okResponse(frame.id, value);
+        },
+      ).catch((err: unknown) => {
+        if (!(err instanceof ClawgateError)) gw.log.error({ err, method: frame.method }, 'handler failed');
+        return errorResponse(frame.id, toErrorShape(err));
+      });
+      void final.then((res) => setImmediate(() => sendLater(res)));
     }
     return okResponse(frame.id, result);
   } catch (err) {

@@ -76,7 +76,7 @@ async function startLocked(opts: RunOptions, lock: GatewayLock): Promise<Gateway
       if (problem) throw new ClawgateError('GATEWAY_TOKEN_WEAK', `keeping the current gateway token: the new one from ${describeSource(next.source)} is unusable (${problem})`, { source: next.source });
       return next;
     };
-    const serverOpts = { store, paths: opts.paths, config: effective, gatewayToken: token, resolveToken, ...(opts.log ? { log: opts.log } : {}) };
+    const serverOpts = { store, paths: opts.paths, config: effective, fullConfig: config, gatewayToken: token, resolveToken, ...(opts.env ? { env: opts.env } : {}), ...(opts.log ? { log: opts.log } : {}) };
     const server = await startGatewayServer(serverOpts);
     lock.update(server.port);
     return {

@@ -20,6 +20,10 @@ import { STORE_WATCH_INTERVAL_MS } from './limits.js';
 import { buildMethodTable } from './method-table.js';
 import { stateDirIdOf } from './state-dir-id.js';
 import { StoreWatcher } from './store-watcher.js';
+import { AgentRuntime } from '../agents/runtime.js';
+import { ConfigSource } from '../agents/config-source.js';
+import { createProvider } from '../agents/providers/provider-factory.js';
+import type { Config } from '../config/schema.js';
 
 export interface GatewayServerOptions {
   store: Store;
@@ -29,6 +33,10 @@ export interface GatewayServerOptions {
   /** How to resolve the token again (run.ts passes the resolver with the start-up flag and env). */
   resolveToken?: () => ResolvedToken;
   log?: Logger;
+  /** The config as loaded at start (agents and providers are re-read from the file when it changes). */
+  fullConfig?: Config;
+  /** Environment for provider keys given as {env: NAME} (default: process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** A listening gateway. */
@@ -54,6 +62,8 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     }
   };
   let boundPort = opts.config.port;
+  const agentConfig = new ConfigSource(opts.paths.configPath, opts.env ?? process.env, log, opts.fullConfig);
+  const agents = new AgentRuntime({ store: opts.store, log, config: () => agentConfig.current(), createProvider });
   const context: GatewayContext = {
     store: opts.store,
     paths: opts.paths,
@@ -64,6 +74,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     connections,
     broadcaster,
     log,
+    agents,
     authLimiter: new AuthRateLimiter(),
     syncStore: () => safely(() => watcher.pollIfWrittenHere()),
     port: () => boundPort,
@@ -75,6 +86,8 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     },
   };
   const table = buildMethodTable();
+  // Run progress reaches operators who may read it; a slow reader loses deltas rather than growing memory.
+  agents.subscribe((e) => broadcaster.broadcast(e.type, e.payload, { dropIfSlow: e.type === 'chat' && e.payload.state === 'delta' }));
   const wss = new WebSocketServer({ server: http, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false });
   wss.on('connection', (ws, req) => handleConnection(context, table, ws, req));
   wss.on('error', () => undefined);
@@ -111,6 +124,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     host: opts.config.host,
     async close() {
       clearInterval(tick);
+      await agents.close();
       clearInterval(watch);
       const frame = JSON.stringify(eventFrameOf('shutdown', { reason: 'gateway stopping', restartExpectedMs: null }));
       for (const conn of connections) {

@@ -19,6 +19,8 @@ export type ErrorKind =
   | 'unavailable'
   | 'backup'
   | 'findings'
+  | 'provider'
+  | 'aborted'
   | 'internal';
 
 interface CatalogueEntry {
@@ -57,6 +59,23 @@ export const ERROR_CATALOGUE = {
   AMBIGUOUS_ID: { wire: 'INVALID_REQUEST', kind: 'usage' },
   RATE_LIMITED: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
   INTERNAL: { wire: 'UNAVAILABLE', kind: 'internal' },
+  // Agents: sessions, runs and model providers
+  UNKNOWN_SESSION: { wire: 'INVALID_REQUEST', kind: 'not-found' },
+  UNKNOWN_AGENT: { wire: 'INVALID_REQUEST', kind: 'not-found' },
+  UNKNOWN_RUN: { wire: 'INVALID_REQUEST', kind: 'not-found' },
+  UNKNOWN_PROVIDER: { wire: 'INVALID_REQUEST', kind: 'not-found' },
+  MODEL_NOT_CONFIGURED: { wire: 'INVALID_REQUEST', kind: 'config' },
+  AGENT_QUEUE_FULL: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
+  AGENTS_STOPPING: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
+  RUN_ABORTED: { wire: 'UNAVAILABLE', kind: 'aborted' },
+  RUN_TIMEOUT: { wire: 'AGENT_TIMEOUT', kind: 'unavailable', retryable: true },
+  PROVIDER_AUTH: { wire: 'UNAVAILABLE', kind: 'provider' },
+  PROVIDER_BILLING: { wire: 'UNAVAILABLE', kind: 'provider', retryable: true },
+  PROVIDER_RATE_LIMITED: { wire: 'UNAVAILABLE', kind: 'provider', retryable: true },
+  PROVIDER_OVERLOADED: { wire: 'UNAVAILABLE', kind: 'provider', retryable: true },
+  PROVIDER_BAD_REQUEST: { wire: 'UNAVAILABLE', kind: 'provider' },
+  PROVIDER_NETWORK: { wire: 'UNAVAILABLE', kind: 'provider', retryable: true },
+  PROVIDER_INVALID_RESPONSE: { wire: 'UNAVAILABLE', kind: 'provider', retryable: true },
   // Local (CLI, client, config, store); never sent by the gateway
   USAGE: { wire: 'INVALID_REQUEST', kind: 'usage' },
   CONFIG_INVALID: { wire: 'INVALID_REQUEST', kind: 'config' },

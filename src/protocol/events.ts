@@ -7,6 +7,8 @@ export const EVENT_NAMES = [
   'health',
   'device.pair.requested',
   'device.pair.resolved',
+  'chat',
+  'agent',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
@@ -15,6 +17,9 @@ export const EVENT_SCOPES: Partial<Record<EventName, string>> = {
   'device.pair.requested': 'operator.pairing',
   'device.pair.resolved': 'operator.pairing',
   presence: 'operator.read',
+  // Runs' text and tool activity: only for operators who may read sessions.
+  chat: 'operator.read',
+  agent: 'operator.read',
 };
 
 /** Close codes the gateway uses beyond RFC 6455's. */

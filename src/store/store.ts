@@ -3,6 +3,9 @@ import { openDatabase, type Db } from './database.js';
 import { DeviceTokens } from './device-tokens.js';
 import { Devices } from './devices.js';
 import { PendingRequests } from './pending-requests.js';
+import { ProviderStates } from './provider-states.js';
+import { Sessions } from './sessions.js';
+import { Transcripts } from './transcripts.js';
 
 /** state.db with one module per aggregate. All changes go through `write` (BEGIN IMMEDIATE). */
 export class Store {
@@ -11,6 +14,9 @@ export class Store {
   readonly tokens: DeviceTokens;
   readonly pending: PendingRequests;
   readonly audit: AuditLog;
+  readonly sessions: Sessions;
+  readonly transcripts: Transcripts;
+  readonly providerStates: ProviderStates;
 
   private constructor(db: Db) {
     this.db = db;
@@ -18,6 +24,9 @@ export class Store {
     this.tokens = new DeviceTokens(db);
     this.pending = new PendingRequests(db);
     this.audit = new AuditLog(db);
+    this.sessions = new Sessions(db);
+    this.transcripts = new Transcripts(db);
+    this.providerStates = new ProviderStates(db);
   }
 
   /** Open (creating or migrating) the store at path. */

@@ -10,6 +10,7 @@ import { loadOrCreateIdentity } from '../../client/identity.js';
 import { TokenCache } from '../../client/token-cache.js';
 import { statePathsOf, type StatePaths } from '../../config/paths.js';
 import { Store } from '../../store/store.js';
+import { SCHEMA_VERSION } from '../../store/migrations.js';
 import { deviceRecord } from '../../../test/helpers/temp-store.js';
 import { DoctorContext } from '../context.js';
 import { runDoctor } from '../runner.js';
@@ -92,7 +93,7 @@ test('store-integrity: a fresh store passes read-only; garbage and a newer schem
   const before = readFileSync(paths.dbPath);
   const ok = await run(storeIntegrity, paths);
   assert.deepEqual(ids(ok), []);
-  assert.match(ok.summary, /integrity ok, schema version 1/);
+  assert.match(ok.summary, new RegExp(`integrity ok, schema version ${SCHEMA_VERSION}`));
   assert.deepEqual(readFileSync(paths.dbPath), before);
   const db = new Database(paths.dbPath);
   db.pragma('user_version = 99');

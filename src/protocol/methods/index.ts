@@ -5,6 +5,10 @@ import { health, status, systemPresence } from './gateway-info.js';
 import { configGet } from './config.js';
 import { gatewayTokenReload } from './gateway-token.js';
 import { logsTail } from './logs.js';
+import { chatAbort, chatHistory, chatSend } from './chat.js';
+import { agent, agentsList, agentWait } from './agent.js';
+import { sessionsList } from './sessions.js';
+import { modelsList, modelsReset, modelsStatus } from './models.js';
 
 export { devicePairApprove, devicePairList, devicePairReject, devicePairRemove } from './device-pair.js';
 export { deviceTokenRevoke, deviceTokenRotate } from './device-token.js';
@@ -12,11 +16,17 @@ export { health, status, systemPresence } from './gateway-info.js';
 export { configGet } from './config.js';
 export { gatewayTokenReload } from './gateway-token.js';
 export { logsTail } from './logs.js';
+export { chatAbort, chatHistory, chatSend } from './chat.js';
+export { agent, agentsList, agentWait } from './agent.js';
+export { sessionsList } from './sessions.js';
+export { modelsList, modelsReset, modelsStatus } from './models.js';
 export type { MethodDef, ParamsOf, ResultOf } from './define.js';
 
 /** Every method this gateway serves, by name. */
 export const METHODS: ReadonlyMap<string, MethodDef> = new Map(
-  [health, status, systemPresence, configGet, gatewayTokenReload, devicePairList, devicePairApprove, devicePairReject, devicePairRemove, deviceTokenRotate, deviceTokenRevoke, logsTail].map(
-    (m) => [m.name, m as MethodDef],
-  ),
+  [
+    ...[health, status, systemPresence, configGet, gatewayTokenReload],
+    ...[devicePairList, devicePairApprove, devicePairReject, devicePairRemove, deviceTokenRotate, deviceTokenRevoke, logsTail],
+    ...[chatSend, chatHistory, chatAbort, agent, agentWait, agentsList, sessionsList, modelsList, modelsStatus, modelsReset],
+  ].map((m) => [m.name, m as MethodDef]),
 );

@@ -1,0 +1,153 @@
+import {
+  agent,
+  agentsList,
+  agentWait,
+  chatAbort,
+  chatHistory,
+  chatSend,
+  modelsList,
+  modelsReset,
+  modelsStatus,
+  sessionsList,
+  type ResultOf,
+} from '../protocol/methods/index.js';
+import { AGENT_WAIT_DEFAULT_MS, AGENT_WAIT_MAX_MS } from '../protocol/methods/agent.js';
+import { CHAT_HISTORY_DEFAULT_LIMIT } from '../protocol/methods/chat.js';
+import { SESSIONS_LIST_MAX_LIMIT, type SessionRow } from '../protocol/methods/sessions.js';
+import type { ProviderStatusRow } from '../protocol/methods/models.js';
+import { ClawgateError, isErrorCode } from '../protocol/error-catalogue.js';
+import { bindMethod, type BoundMethod } from '../gateway/handler.js';
+import type { CallContext } from '../gateway/context.js';
+import type { AgentRuntimeApi, ProviderStatus, RunOrigin, RunSnapshot, SessionSummary } from './runtime-api.js';
+import { mainSessionKey } from './session-key.js';
+import { toWireHistory } from './wire-messages.js';
+
+/** How long the second `agent` response may wait for its run (runs end by their own timeout well before). */
+export const AGENT_FINAL_RESPONSE_MAX_MS = 24 * 60 * 60_000;
+
+type WaitResult = ResultOf<typeof agentWait>;
+
+function originOf(call: CallContext): RunOrigin {
+  return { kind: 'operator', deviceId: call.session.deviceId };
+}
+
+function defaultAgentId(rt: AgentRuntimeApi): string {
+  const agents = rt.agents();
+  return (agents.find((a) => a.isDefault) ?? agents[0])?.id ?? 'main';
+}
+
+/** agent.wait's answer for a run snapshot (undefined: the wait timed out first). */
+export function waitResultOf(runId: string, snap: RunSnapshot | undefined): WaitResult {
+  if (!snap || (snap.status !== 'ok' && snap.status !== 'error' && snap.status !== 'aborted' && snap.status !== 'timeout')) return { runId, status: 'timeout' };
+  const out: WaitResult = { runId, status: snap.status };
+  if (snap.startedAtMs !== undefined) out.startedAt = snap.startedAtMs;
+  if (snap.endedAtMs !== undefined) out.endedAt = snap.endedAtMs;
+  if (snap.error) {
+    out.error = snap.error.message;
+    out.errorCode = snap.error.code;
+    if (snap.error.errorClass) out.errorClass = snap.error.errorClass;
+  }
+  return out;
+}
+
+/** The second `agent` response: the run's outcome in OpenClaw's shape, or its error. */
+async function finalAgentResponse(rt: AgentRuntimeApi, runId: string): Promise<ResultOf<typeof agent>> {
+  const snap = await rt.wait(runId, AGENT_FINAL_RESPONSE_MAX_MS);
+  if (!snap) throw new ClawgateError('RUN_TIMEOUT', `run ${runId} did not end in time`, { runId });
+  if (snap.status === 'ok') {
+    const durationMs = (snap.endedAtMs ?? snap.queuedAtMs) - (snap.startedAtMs ?? snap.queuedAtMs);
+    return { runId, status: 'ok', summary: 'completed', result: { payloads: [{ text: snap.text ?? '' }], meta: { durationMs, usage: snap.usage } } };
+  }
+  if (snap.error) {
+    const code = isErrorCode(snap.error.code) ? snap.error.code : 'INTERNAL';
+    throw new ClawgateError(code, snap.error.message, { runId, ...(snap.error.errorClass ? { errorClass: snap.error.errorClass } : {}) });
+  }
+  if (snap.status === 'aborted') throw new ClawgateError('RUN_ABORTED', `run ${runId} was aborted`, { runId });
+  throw new ClawgateError('RUN_TIMEOUT', `run ${runId} timed out`, { runId });
+}
+
+function sessionRow(s: SessionSummary): SessionRow {
+  const row: SessionRow = { key: s.key, agentId: s.agentId, kind: s.kind, updatedAt: s.updatedAtMs, createdAt: s.createdAtMs, messageCount: s.messageCount };
+  if (s.label !== null) row.label = s.label;
+  if (s.parentKey !== null) row.spawnedBy = s.parentKey;
+  if (s.model !== null) row.model = s.model;
+  if (s.activeRunId !== undefined) row.activeRunId = s.activeRunId;
+  return row;
+}
+
+function providerRow(p: ProviderStatus): ProviderStatusRow {
+  // Only defined keys: the wire carries exactly what is known.
+  return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as ProviderStatusRow;
+}
+
+/** chat.*, agent, agent.wait, agents.list, sessions.list, models.*: thin bindings of the agent runtime. */
+export const AGENT_METHODS: readonly BoundMethod[] = [
+  bindMethod(chatSend, (p, call) => {
+    const accepted = call.gateway.agents.send({
+      sessionKey: p.sessionKey,
+      message: p.message,
+      runId: p.idempotencyKey,
+      ...(p.timeoutMs ? { timeoutMs: p.timeoutMs } : {}),
+      origin: originOf(call),
+    });
+    return { runId: accepted.runId, status: accepted.status };
+  }),
+  bindMethod(chatHistory, (p, { gateway }) => {
+    // An unknown session has no history (OpenClaw answers an empty list, not an error).
+    const entries = gateway.agents.history(p.sessionKey, p.limit ?? CHAT_HISTORY_DEFAULT_LIMIT);
+    return { sessionKey: p.sessionKey, sessionId: p.sessionKey, messages: toWireHistory(entries) };
+  }),
+  bindMethod(chatAbort, (p, { gateway }) => {
+    const runIds = gateway.agents.abort(p.sessionKey, p.runId);
+    return { ok: true as const, aborted: runIds.length > 0, runIds };
+  }),
+  bindMethod(agent, (p, call) => {
+    const rt = call.gateway.agents;
+    const sessionKey = p.sessionKey ?? mainSessionKey(p.agentId ?? defaultAgentId(rt));
+    if (p.agentId !== undefined && p.sessionKey !== undefined && sessionKey.startsWith('agent:') && sessionKey.split(':')[1] !== p.agentId) {
+      throw new ClawgateError('INVALID_PARAMS', `agentId "${p.agentId}" does not match the session key "${sessionKey.slice(0, 80)}"`);
+    }
+    // label and extraSystemPrompt are accepted but not applied: RunRequest has no field for them yet.
+    const accepted = rt.send({ sessionKey, message: p.message, runId: p.idempotencyKey, ...(p.timeout ? { timeoutMs: p.timeout * 1000 } : {}), origin: originOf(call) });
+    const final = finalAgentResponse(rt, accepted.runId);
+    // Marked handled now: the dispatcher attaches its handlers a tick later, and a run may already have failed.
+    final.catch(() => undefined);
+    call.respondLater(final);
+    return { runId: accepted.runId, status: 'accepted' as const, acceptedAt: accepted.acceptedAtMs };
+  }),
+  bindMethod(agentWait, async (p, { gateway }) => {
+    const timeoutMs = Math.min(p.timeoutMs ?? AGENT_WAIT_DEFAULT_MS, AGENT_WAIT_MAX_MS);
+    return waitResultOf(p.runId, await gateway.agents.wait(p.runId, timeoutMs));
+  }),
+  bindMethod(agentsList, (_p, { gateway }) => {
+    const agents = gateway.agents.agents();
+    return {
+      defaultId: defaultAgentId(gateway.agents),
+      mainKey: 'main' as const,
+      scope: 'per-sender' as const,
+      agents: agents.map((a) => (a.name !== undefined ? { id: a.id, name: a.name } : { id: a.id })),
+    };
+  }),
+  bindMethod(sessionsList, (p, { gateway }) => {
+    const limit = Math.min(p?.limit ?? SESSIONS_LIST_MAX_LIMIT, SESSIONS_LIST_MAX_LIMIT);
+    const search = p?.search?.trim().toLowerCase();
+    const activeSince = p?.activeMinutes !== undefined ? Date.now() - p.activeMinutes * 60_000 : undefined;
+    const filtered = p?.label !== undefined || (search !== undefined && search !== '') || activeSince !== undefined;
+    // Filters the store does not know are applied here, before the limit.
+    const rows = gateway.agents
+      .sessions({
+        ...(p?.agentId !== undefined ? { agentId: p.agentId } : {}),
+        ...(p?.spawnedBy !== undefined ? { parentKey: p.spawnedBy } : {}),
+        ...(filtered ? {} : { limit }),
+      })
+      .filter((s) => p?.label === undefined || s.label === p.label)
+      .filter((s) => !search || s.key.toLowerCase().includes(search) || (s.label ?? '').toLowerCase().includes(search))
+      .filter((s) => activeSince === undefined || s.updatedAtMs >= activeSince)
+      .slice(0, limit)
+      .map(sessionRow);
+    return { count: rows.length, sessions: rows };
+  }),
+  bindMethod(modelsList, (_p, { gateway }) => ({ models: gateway.agents.models().map((m) => ({ ...m })) })),
+  bindMethod(modelsStatus, (_p, { gateway }) => ({ providers: gateway.agents.providerStatus().map(providerRow) })),
+  bindMethod(modelsReset, (p, { gateway }) => ({ reset: gateway.agents.resetProviders(p?.provider) })),
+];

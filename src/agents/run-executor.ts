@@ -1,0 +1,136 @@
+import type { Logger } from 'pino';
+import { ClawgateError } from '../protocol/error-catalogue.js';
+import type { Store } from '../store/store.js';
+import type { ActiveRun } from './active-run.js';
+import { parseModelRef, type ResolvedAgents } from './agent-config.js';
+import { MAX_CONTEXT_MESSAGES, MAX_MODEL_ROUNDS } from './limits.js';
+import type { ProviderHealth } from './provider-health.js';
+import type { RunEvents } from './run-events.js';
+import { executeTool } from './tools/execute-tool.js';
+import { toolsFor } from './tools/registry.js';
+import { toolSpecOf, type AgentTool, type ToolHost } from './tools/tool.js';
+import { applyRepair, planRepair, providerView } from './transcript-repair.js';
+import { ProviderError, type ModelProvider, type ResolvedProvider, type ToolCall, type TranscriptMessage } from './types.js';
+
+/** What one run needs from the runtime. */
+export interface ExecutorDeps {
+  readonly store: Store;
+  readonly log: Logger;
+  readonly config: () => ResolvedAgents;
+  readonly health: ProviderHealth;
+  readonly createProvider: (p: ResolvedProvider) => Promise<ModelProvider>;
+  readonly host: ToolHost;
+  readonly now: () => number;
+}
+
+/** The provider and model a session's run uses: session override, agent model, then the default. */
+export function resolveRunModel(cfg: ResolvedAgents, agentId: string, sessionModel: string | null): { provider: ResolvedProvider; model: string; ref: string } {
+  const agent = cfg.agents.find((a) => a.id === agentId);
+  const ref = sessionModel ?? agent?.model ?? cfg.defaults.model;
+  if (!ref) {
+    throw new ClawgateError('MODEL_NOT_CONFIGURED', `no model is configured for agent ${agentId}: set one with clawgate config set agents.defaults.model <provider>/<model> (and configure models.providers.<provider>)`, { agentId });
+  }
+  const { provider: providerId, model } = parseModelRef(ref);
+  const provider = cfg.providers.find((p) => p.id === providerId);
+  if (!provider) {
+    throw new ClawgateError('MODEL_NOT_CONFIGURED', `model ${ref} names provider "${providerId}", which is not configured: add models.providers.${providerId} (api, baseUrl, apiKey) to clawgate.json`, { agentId, model: ref });
+  }
+  return { provider, model, ref };
+}
+
+/** The last messages of a transcript that a provider accepts as a start: never a tool result first. */
+function contextWindow(messages: TranscriptMessage[]): TranscriptMessage[] {
+  let start = Math.max(0, messages.length - MAX_CONTEXT_MESSAGES);
+  while (start < messages.length && messages[start]!.role === 'tool') start++;
+  return messages.slice(start);
+}
+
+/**
+ * Run one turn of the model loop for a run: repair the transcript, append the user message, then call the
+ * model, run the tools it asks for and call it again, until it answers without tools. Every message is
+ * appended to the transcript as it happens. Throws ProviderError, ClawgateError or the abort reason.
+ */
+export async function executeRun(deps: ExecutorDeps, run: ActiveRun, events: RunEvents): Promise<void> {
+  const { store } = deps;
+  const signal = run.controller.signal;
+  const cfg = deps.config();
+  const session = store.sessions.get(run.sessionKey);
+  if (!session) throw new ClawgateError('UNKNOWN_SESSION', `session ${run.sessionKey} no longer exists`);
+  const agent = cfg.agents.find((a) => a.id === run.agentId);
+  if (!agent) throw new ClawgateError('UNKNOWN_AGENT', `agent ${run.agentId} is not configured (agents.list in clawgate.json)`, { agentId: run.agentId });
+  const { provider, model } = resolveRunModel(cfg, run.agentId, session.model);
+  deps.health.check(provider);
+  const modelProvider = await deps.createProvider(provider);
+
+  // A transcript a provider would refuse (a crash between a tool call and its result) is fixed first.
+  const repairs = planRepair(store.transcripts.list(run.sessionKey, {}));
+  if (repairs.length > 0) {
+    applyRepair(store, run.sessionKey, repairs, deps.now());
+    deps.log.info({ sessionKey: run.sessionKey, repairs: repairs.length }, 'transcript repaired before the run');
+  }
+  store.write(() => {
+    store.transcripts.append(run.sessionKey, run.runId, [{ role: 'user', text: run.message }], deps.now());
+    store.sessions.touch(run.sessionKey, deps.now());
+  });
+
+  const tools = toolsFor(agent.tools, session.spawnDepth, cfg.defaults.subagents.maxSpawnDepth);
+  const offered = new Map<string, AgentTool>(tools.map((t) => [t.name, t]));
+  const specs = tools.map(toolSpecOf);
+  const caller = { runId: run.runId, sessionKey: run.sessionKey, agentId: run.agentId, spawnDepth: session.spawnDepth };
+
+  for (let round = 0; round < MAX_MODEL_ROUNDS; round++) {
+    const messages = contextWindow(providerView(store.transcripts.list(run.sessionKey, {})));
+    let text = '';
+    let done: { toolCalls: readonly ToolCall[]; stopReason: string } | undefined;
+    try {
+      for await (const ev of modelProvider.stream({ model, ...(agent.systemPrompt ? { system: agent.systemPrompt } : {}), messages, tools: specs, signal })) {
+        if (ev.type === 'text') {
+          text += ev.delta;
+          events.delta(run, text);
+        } else {
+          text = ev.text;
+          run.usage.inputTokens += ev.usage.inputTokens;
+          run.usage.outputTokens += ev.usage.outputTokens;
+          done = { toolCalls: ev.toolCalls, stopReason: ev.stopReason };
+        }
+      }
+    } catch (err) {
+      if (err instanceof ProviderError && !signal.aborted) deps.health.record(provider, err);
+      // What streamed before an abort stays in the transcript, marked as cut short.
+      if (signal.aborted && text.length > 0) appendAssistant(deps, run, { role: 'assistant', text, stopReason: run.abortCause ?? 'aborted' });
+      throw err;
+    }
+    if (!done) throw new ClawgateError('INTERNAL', 'provider stream ended without a result');
+    run.text = text;
+    appendAssistant(deps, run, { role: 'assistant', text, ...(done.toolCalls.length ? { toolCalls: done.toolCalls } : {}), usage: { ...run.usage }, stopReason: done.stopReason });
+    deps.health.recordSuccess(provider.id);
+    if (done.toolCalls.length === 0) return;
+
+    for (let i = 0; i < done.toolCalls.length; i++) {
+      const call = done.toolCalls[i]!;
+      if (signal.aborted) {
+        // Every call gets an answer, so the transcript stays valid for the next run.
+        appendTool(deps, run, done.toolCalls.slice(i).map((c) => ({ role: 'tool', toolCallId: c.id, name: c.name, text: `error: the run was ${run.abortCause === 'timeout' ? 'timed out' : 'aborted'} before this tool ran`, isError: true })));
+        throw signal.reason;
+      }
+      events.tool(run, { phase: 'start', name: call.name, toolCallId: call.id, args: call.arguments });
+      const outcome = await executeTool(call, offered, { caller, host: deps.host, signal });
+      appendTool(deps, run, [{ role: 'tool', toolCallId: call.id, name: call.name, text: outcome.text, ...(outcome.isError ? { isError: true } : {}) }]);
+      events.tool(run, { phase: 'result', name: call.name, toolCallId: call.id, isError: outcome.isError, result: outcome.result });
+    }
+  }
+  deps.log.warn({ runId: run.runId, sessionKey: run.sessionKey }, `run stopped after ${MAX_MODEL_ROUNDS} model calls`);
+}
+
+function appendAssistant(deps: ExecutorDeps, run: ActiveRun, message: TranscriptMessage): void {
+  deps.store.write(() => {
+    deps.store.transcripts.append(run.sessionKey, run.runId, [message], deps.now());
+    deps.store.sessions.touch(run.sessionKey, deps.now());
+  });
+}
+
+function appendTool(deps: ExecutorDeps, run: ActiveRun, messages: TranscriptMessage[]): void {
+  deps.store.write(() => {
+    deps.store.transcripts.append(run.sessionKey, run.runId, messages, deps.now());
+  });
+}

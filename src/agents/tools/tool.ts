@@ -1,0 +1,54 @@
+import type { Static, TObject } from '@sinclair/typebox';
+import type { SessionSummary, StoredMessage } from '../runtime-api.js';
+import type { ToolSpec } from '../types.js';
+
+/** The session and run a tool call comes from. */
+export interface ToolCaller {
+  readonly runId: string;
+  readonly sessionKey: string;
+  readonly agentId: string;
+  readonly spawnDepth: number;
+}
+
+/** What sessions_spawn asks for. */
+export interface SpawnRequest {
+  readonly task: string;
+  readonly label?: string;
+  readonly agentId?: string;
+  readonly model?: string;
+  readonly runTimeoutSeconds?: number;
+  readonly cleanup?: 'keep' | 'delete';
+}
+
+/** The runtime services agent tools use; implemented in-process by the runtime (no socket, no pairing). */
+export interface ToolHost {
+  spawnSubagent(from: ToolCaller, req: SpawnRequest): { status: 'accepted'; runId: string; childSessionKey: string };
+  sendToSession(from: ToolCaller, req: { sessionKey: string; message: string; timeoutSeconds?: number }, signal: AbortSignal): Promise<Record<string, unknown>>;
+  listSessions(from: ToolCaller, req: { limit?: number; kinds?: string[] }): SessionSummary[];
+  readHistory(from: ToolCaller, req: { sessionKey: string; limit?: number }): StoredMessage[];
+}
+
+/** Everything a tool gets besides its validated arguments. */
+export interface ToolContext {
+  readonly caller: ToolCaller;
+  readonly host: ToolHost;
+  readonly signal: AbortSignal;
+}
+
+/** An agent tool: a JSON-schema'd name the model can call, and its in-process implementation. */
+export interface AgentTool<S extends TObject = TObject> {
+  readonly name: string;
+  readonly description: string;
+  readonly parameters: S;
+  execute(args: Static<S>, ctx: ToolContext): unknown;
+}
+
+/** Define a tool with typed arguments. */
+export function defineTool<S extends TObject>(tool: AgentTool<S>): AgentTool {
+  return tool as unknown as AgentTool;
+}
+
+/** The spec a provider sends to the model (plain JSON schema, TypeBox symbols dropped). */
+export function toolSpecOf(tool: AgentTool): ToolSpec {
+  return { name: tool.name, description: tool.description, parameters: JSON.parse(JSON.stringify(tool.parameters)) as Record<string, unknown> };
+}

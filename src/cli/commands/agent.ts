@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import type { Command } from 'commander';
+import type { Usage } from '../../agents/types.js';
+import type { EventFrame } from '../../protocol/frames.js';
+import { ClawgateError, isErrorCode } from '../../protocol/error-catalogue.js';
+import type { agentWait, ResultOf } from '../../protocol/methods/index.js';
+import { ChatStream, type ChatStreamEnd } from '../chat-stream.js';
+import { CliContext } from '../context.js';
+import { withRunningGateway } from '../gateway-required.js';
+
+/** Longest --timeout (seconds). */
+export const AGENT_MAX_TIMEOUT_SECONDS = 24 * 60 * 60;
+/** How long past --timeout the CLI waits for the run's end before it aborts the run itself. */
+export const AGENT_TIMEOUT_GRACE_MS = 5_000;
+/** How long to wait for a failed run's classified error (the run has already ended). */
+export const AGENT_ERROR_LOOKUP_MS = 5_000;
+
+type WaitResult = ResultOf<typeof agentWait>;
+
+/** What `clawgate agent --json` prints. */
+export interface AgentRunResult {
+  runId: string;
+  sessionKey: string;
+  status: 'ok' | 'error' | 'aborted' | 'timeout';
+  text: string;
+  usage?: Usage;
+  error?: { code: string; message: string; errorClass?: string };
+}
+
+interface AgentRequest {
+  readonly message: string;
+  readonly sessionKey: string;
+  readonly timeoutSeconds: number | undefined;
+  readonly json: boolean;
+}
+
+interface AgentOptions {
+  message?: string;
+  agent?: string;
+  session?: string;
+}
+
+/**
+ * The `--timeout` value given after `agent`, if any. The global `--timeout MS` (RPC timeout) has the same
+ * name and commander hands both to it, so the position in argv tells them apart.
+ */
+export function agentTimeoutArg(rawArgs: readonly string[]): string | undefined {
+  const at = rawArgs.indexOf('agent');
+  let value: string | undefined;
+  for (let i = at + 1; at >= 0 && i < rawArgs.length; i++) {
+    const a = rawArgs[i]!;
+    if (a === '--') break;
+    if (a === '--timeout') value = rawArgs[++i];
+    else if (a.startsWith('--timeout=')) value = a.slice('--timeout='.length);
+  }
+  return value;
+}
+
+/** --timeout in seconds, 1..AGENT_MAX_TIMEOUT_SECONDS. */
+export function parseTimeoutSeconds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > AGENT_MAX_TIMEOUT_SECONDS) throw new ClawgateError('USAGE', `--timeout takes seconds between 1 and ${AGENT_MAX_TIMEOUT_SECONDS}, not "${value}"`);
+  return n;
+}
+
+/** The session a message goes to: --session, else the main session of --agent, else the default agent's (`main`). */
+export function sessionKeyFor(opts: { agent?: string | undefined; session?: string | undefined }): string {
+  if (opts.session !== undefined) {
+    const owner = opts.session.startsWith('agent:') ? opts.session.split(':')[1] : undefined;
+    if (opts.agent !== undefined && owner !== undefined && owner !== opts.agent) throw new ClawgateError('USAGE', `--session ${opts.session} belongs to agent "${owner}", not --agent ${opts.agent}`);
+    return opts.session;
+  }
+  return opts.agent !== undefined ? `agent:${opts.agent}:main` : 'main';
+}
+
+/** The error a failed run ends the command with: its catalogue code (so the exit code is right) and message. */
+export function runError(runId: string, end: ChatStreamEnd, wait: WaitResult | undefined): ClawgateError {
+  const details = { runId, ...(wait?.errorClass ? { errorClass: wait.errorClass } : {}) };
+  if (wait?.errorCode !== undefined && isErrorCode(wait.errorCode)) return new ClawgateError(wait.errorCode, wait.error ?? end.errorMessage ?? 'the run failed', details);
+  if (wait?.status === 'timeout') return new ClawgateError('RUN_TIMEOUT', wait.error ?? `run ${runId} timed out`, details);
+  if (end.state === 'aborted' || wait?.status === 'aborted') return new ClawgateError('RUN_ABORTED', `run ${runId} was aborted`, details);
+  return new ClawgateError('INTERNAL', `${end.errorMessage ?? 'the run failed'} (run ${runId}; see clawgate logs)`, details);
+}
+
+type Outcome = { kind: 'end'; end: ChatStreamEnd } | { kind: 'interrupted' } | { kind: 'watchdog' };
+
+/** Send the message, follow the run's chat events (streaming the reply when live), and describe its end. */
+async function followRun(c: CliContext, rpc: CliContext, req: AgentRequest): Promise<AgentRunResult> {
+  const runId = randomUUID();
+  const stream = new ChatStream(runId);
+  const live = !req.json && c.io.write !== undefined;
+  const write = (s: string) => {
+    if (live && s !== '') c.io.write!(s);
+  };
+  return withRunningGateway(
+    rpc,
+    ['chat.send', 'chat.abort', 'agent.wait'],
+    async (client) => {
+      let settle!: (o: Outcome) => void;
+      let fail!: (e: Error) => void;
+      const outcome = new Promise<Outcome>((resolve, reject) => {
+        settle = resolve;
+        fail = reject;
+      });
+      outcome.catch(() => undefined); // observed below; a close during chat.send rejects both
+      const onEvent = (f: EventFrame) => {
+        if (f.event !== 'chat') return;
+        const step = stream.feed(f.payload);
+        write(step.print);
+        if (step.end) settle({ kind: 'end', end: step.end });
+      };
+      const onClose = (code: number, reason: string) =>
+        fail(new ClawgateError('GATEWAY_CLOSED', `the gateway closed the connection (${code}${reason ? `: ${reason}` : ''}) before run ${runId} ended; see clawgate sessions history ${req.sessionKey}`));
+      const onSigint = () => settle({ kind: 'interrupted' });
+      client.on('event', onEvent);
+      client.on('close', onClose);
+      process.on('SIGINT', onSigint);
+      const watchdog = req.timeoutSeconds !== undefined ? setTimeout(() => settle({ kind: 'watchdog' }), req.timeoutSeconds * 1000 + AGENT_TIMEOUT_GRACE_MS) : undefined;
+      try {
+        await client.request('chat.send', { sessionKey: req.sessionKey, message: req.message, idempotencyKey: runId, ...(req.timeoutSeconds !== undefined ? { timeoutMs: req.timeoutSeconds * 1000 } : {}) });
+        const o = await outcome;
+        const base = { runId, sessionKey: req.sessionKey, text: stream.printed };
+        if (o.kind !== 'end') {
+          await client.request('chat.abort', { sessionKey: req.sessionKey, runId }).catch(() => undefined);
+          if (stream.printed !== '') write('\n');
+          const error =
+            o.kind === 'interrupted'
+              ? new ClawgateError('RUN_ABORTED', `interrupted: run ${runId} was aborted`, { runId })
+              : new ClawgateError('RUN_TIMEOUT', `run ${runId} did not end within ${req.timeoutSeconds} s; it was aborted`, { runId });
+          return { ...base, status: o.kind === 'interrupted' ? 'aborted' : 'timeout', error: { code: error.code, message: error.message } };
+        }
+        const { end } = o;
+        const result: AgentRunResult = { ...base, sessionKey: end.sessionKey ?? req.sessionKey, text: end.text, status: 'ok', ...(end.usage ? { usage: end.usage } : {}) };
+        if (end.state === 'final') {
+          write('\n');
+          return result;
+        }
+        const wait = await client.request<WaitResult>('agent.wait', { runId, timeoutMs: AGENT_ERROR_LOOKUP_MS }).catch(() => undefined);
+        if (stream.printed !== '') write('\n');
+        const error = runError(runId, end, wait);
+        const status = wait?.status === 'timeout' || error.code === 'RUN_TIMEOUT' ? 'timeout' : end.state === 'aborted' ? 'aborted' : 'error';
+        return { ...result, status, error: { code: error.code, message: error.message, ...(wait?.errorClass ? { errorClass: wait.errorClass } : {}) } };
+      } finally {
+        client.off('event', onEvent);
+        client.off('close', onClose);
+        process.off('SIGINT', onSigint);
+        if (watchdog) clearTimeout(watchdog);
+      }
+    },
+    ['operator.read'],
+  );
+}
+
+/** `clawgate agent -m TEXT`: send a message to an agent and stream its reply. */
+export function register(program: Command, ctx: () => CliContext): void {
+  program
+    .command('agent')
+    .description("send a message to an agent and stream its reply (needs the running gateway)")
+    .requiredOption('-m, --message <text>', 'the message')
+    .option('--agent <id>', "the agent (default: the default agent); its main session unless --session")
+    .option('--session <key>', 'the session key, e.g. agent:main:main')
+    .option('--timeout <seconds>', `stop the run after this many seconds (1-${AGENT_MAX_TIMEOUT_SECONDS}; default: the agent's timeout)`)
+    .option('--json', 'print one JSON object {runId, sessionKey, status, text, usage?, error?} at the end')
+    .action(async (opts: AgentOptions, cmd: Command) => {
+      const c = ctx();
+      // The global --timeout (RPC milliseconds) takes every --timeout; one after `agent` is this command's seconds.
+      const rawArgs = (cmd.parent as (Command & { rawArgs?: string[] }) | null)?.rawArgs ?? [];
+      const own = agentTimeoutArg(rawArgs);
+      const timeoutSeconds = parseTimeoutSeconds(own);
+      const { timeout: _rpcTimeout, ...globals } = c.globals;
+      const rpc = own !== undefined ? new CliContext(c.io, globals) : c;
+      const message = opts.message ?? '';
+      if (message.trim() === '') throw new ClawgateError('USAGE', '-m/--message takes a non-empty message');
+      const req: AgentRequest = { message, sessionKey: sessionKeyFor(opts), timeoutSeconds, json: c.json };
+      const result = await followRun(c, rpc, req);
+      const failure = result.error ? new ClawgateError(isErrorCode(result.error.code) ? result.error.code : 'INTERNAL', result.error.message, { runId: result.runId }) : undefined;
+      if (req.json) {
+        c.printJson(result);
+        c.failure = failure;
+        return;
+      }
+      // Without a live stdout (collected output) the reply is printed whole.
+      if (c.io.write === undefined && result.text !== '') c.io.out(result.text);
+      if (failure) throw failure;
+    });
+}

@@ -1,0 +1,122 @@
+import type { SessionKind, SessionSummary } from '../agents/runtime-api.js';
+import type { Db } from './database.js';
+import { nul } from './rows.js';
+
+/** Most sessions one list call returns (also the default). */
+export const MAX_SESSION_LIST = 1000;
+
+/** What creating a session needs; the rest of the row is derived. */
+export interface SessionInit {
+  readonly key: string;
+  readonly agentId: string;
+  readonly kind: SessionKind;
+  readonly parentKey?: string | undefined;
+  readonly label?: string | undefined;
+  readonly model?: string | undefined;
+  readonly spawnDepth?: number | undefined;
+}
+
+/** Filter of `list`; every field narrows. */
+export interface SessionFilter {
+  readonly agentId?: string | undefined;
+  readonly parentKey?: string | undefined;
+  readonly limit?: number | undefined;
+}
+
+interface Row {
+  session_key: string;
+  agent_id: string;
+  kind: string;
+  parent_key: string | null;
+  label: string | null;
+  model: string | null;
+  spawn_depth: number;
+  created_at_ms: number;
+  updated_at_ms: number;
+  message_count: number;
+}
+
+const KINDS: ReadonlySet<string> = new Set<SessionKind>(['main', 'subagent', 'other']);
+
+function fromRow(r: Row): SessionSummary {
+  return {
+    key: r.session_key,
+    agentId: r.agent_id,
+    kind: KINDS.has(r.kind) ? (r.kind as SessionKind) : 'other',
+    parentKey: r.parent_key,
+    label: r.label,
+    model: r.model,
+    spawnDepth: r.spawn_depth,
+    createdAtMs: r.created_at_ms,
+    updatedAtMs: r.updated_at_ms,
+    messageCount: r.message_count,
+  };
+}
+
+const SELECT = `SELECT s.*, (SELECT count(*) FROM messages m WHERE m.session_key = s.session_key) AS message_count FROM sessions s`;
+
+/** The sessions aggregate: one row per session key; its transcript is in `messages` (deleted with it). */
+export class Sessions {
+  readonly #get;
+  readonly #insert;
+  readonly #list;
+  readonly #touch;
+  readonly #children;
+  readonly #delete;
+
+  constructor(db: Db) {
+    this.#get = db.prepare<[string], Row>(`${SELECT} WHERE s.session_key = ?`);
+    this.#insert = db.prepare(`INSERT INTO sessions (session_key, agent_id, kind, parent_key, label, model, spawn_depth, created_at_ms, updated_at_ms)
+      VALUES (@key, @agentId, @kind, @parentKey, @label, @model, @spawnDepth, @nowMs, @nowMs) ON CONFLICT(session_key) DO NOTHING`);
+    // NULL filter values match everything, so one statement serves every combination.
+    this.#list = db.prepare<{ agentId: string | null; parentKey: string | null; limit: number }, Row>(
+      `${SELECT} WHERE (@agentId IS NULL OR s.agent_id = @agentId) AND (@parentKey IS NULL OR s.parent_key = @parentKey)
+       ORDER BY s.updated_at_ms DESC, s.session_key LIMIT @limit`,
+    );
+    this.#touch = db.prepare<[number, string]>('UPDATE sessions SET updated_at_ms = max(updated_at_ms, ?) WHERE session_key = ?');
+    this.#children = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM sessions WHERE parent_key = ?');
+    this.#delete = db.prepare<[string]>('DELETE FROM sessions WHERE session_key = ?');
+  }
+
+  /** The session with this key, created from init when absent. An existing row is returned unchanged. */
+  ensure(init: SessionInit, nowMs: number): SessionSummary {
+    this.#insert.run({
+      key: init.key,
+      agentId: init.agentId,
+      kind: init.kind,
+      parentKey: nul(init.parentKey),
+      label: nul(init.label),
+      model: nul(init.model),
+      spawnDepth: init.spawnDepth ?? 0,
+      nowMs,
+    });
+    return this.get(init.key)!;
+  }
+
+  get(key: string): SessionSummary | undefined {
+    const row = this.#get.get(key);
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** Sessions, most recently updated first; at most MAX_SESSION_LIST. */
+  list(filter: SessionFilter = {}): SessionSummary[] {
+    const requested = filter.limit ?? MAX_SESSION_LIST;
+    const limit = Number.isFinite(requested) ? Math.max(0, Math.min(Math.floor(requested), MAX_SESSION_LIST)) : MAX_SESSION_LIST;
+    return this.#list.all({ agentId: nul(filter.agentId), parentKey: nul(filter.parentKey), limit }).map(fromRow);
+  }
+
+  /** Mark activity; updated_at never moves backwards. False when the session does not exist. */
+  touch(key: string, nowMs: number): boolean {
+    return this.#touch.run(nowMs, key).changes > 0;
+  }
+
+  /** How many sessions name this one as parent (sub-agents spawned from it). */
+  countChildren(parentKey: string): number {
+    return this.#children.get(parentKey)!.n;
+  }
+
+  /** Delete a session and its transcript. Children keep their parent_key (they outlive the parent). */
+  delete(key: string): boolean {
+    return this.#delete.run(key).changes > 0;
+  }
+}

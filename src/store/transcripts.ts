@@ -1,0 +1,176 @@
+import { Type } from '@sinclair/typebox';
+import type { StoredMessage } from '../agents/runtime-api.js';
+import type { ToolCall, TranscriptMessage } from '../agents/types.js';
+import { ClawgateError } from '../protocol/error-catalogue.js';
+import { compile } from '../protocol/schema.js';
+import type { Db } from './database.js';
+
+/** Longest message text stored (1 MiB of characters); the rest is cut and a marker says how much. */
+export const MAX_MESSAGE_TEXT_CHARS = 1_048_576;
+/** Tool call arguments whose JSON is longer than this are replaced by a note (the call itself is kept). */
+export const MAX_TOOL_ARGUMENTS_CHARS = 262_144;
+/** The reason a row whose body cannot be read is reported excluded with. */
+export const UNREADABLE_REASON = 'unreadable';
+/** What an unreadable row's text reads as in history. */
+export const UNREADABLE_TEXT = '[unreadable transcript entry]';
+
+/** Options of `append`. */
+export interface AppendOptions {
+  /** The assistant message a synthetic tool result answers: the row is listed right after it. */
+  readonly repairOf?: number;
+}
+
+/** Options of `list`. */
+export interface ListOptions {
+  /** Only the last `limit` entries (in list order). */
+  readonly limit?: number | undefined;
+  /** Only rows with a larger id (rows appended after that one). */
+  readonly afterId?: number | undefined;
+}
+
+interface Row {
+  id: number;
+  session_key: string;
+  run_id: string | null;
+  role: string;
+  body: string;
+  created_at_ms: number;
+  repair_of: number | null;
+  excluded_reason: string | null;
+}
+
+// Extra fields are tolerated: a newer release may add some, and they do not make a row unusable.
+const ToolCallSchema = Type.Object({ id: Type.String(), name: Type.String(), arguments: Type.Record(Type.String(), Type.Unknown()) });
+const bodyValidator = compile(
+  Type.Union([
+    Type.Object({ role: Type.Literal('user'), text: Type.String() }),
+    Type.Object({
+      role: Type.Literal('assistant'),
+      text: Type.String(),
+      toolCalls: Type.Optional(Type.Array(ToolCallSchema)),
+      usage: Type.Optional(Type.Object({ inputTokens: Type.Number(), outputTokens: Type.Number() })),
+      stopReason: Type.Optional(Type.String()),
+    }),
+    Type.Object({ role: Type.Literal('tool'), toolCallId: Type.String(), name: Type.String(), text: Type.String(), isError: Type.Optional(Type.Boolean()) }),
+  ]),
+);
+
+function boundText(text: string): string {
+  if (text.length <= MAX_MESSAGE_TEXT_CHARS) return text;
+  return `${text.slice(0, MAX_MESSAGE_TEXT_CHARS)}\n[truncated: ${text.length - MAX_MESSAGE_TEXT_CHARS} more characters were not stored]`;
+}
+
+function boundCall(call: ToolCall): ToolCall {
+  const size = JSON.stringify(call.arguments ?? {}).length;
+  if (size <= MAX_TOOL_ARGUMENTS_CHARS) return call;
+  return { ...call, arguments: { truncated: `the arguments (${size} characters of JSON) were too large to store` } };
+}
+
+/** The message as stored: texts and tool arguments within their bounds. */
+export function boundMessage(m: TranscriptMessage): TranscriptMessage {
+  if (m.role === 'assistant' && m.toolCalls) return { ...m, text: boundText(m.text), toolCalls: m.toolCalls.map(boundCall) };
+  return { ...m, text: boundText(m.text) };
+}
+
+/** Parse a body; undefined when it is not a transcript message of the row's role. */
+function readBody(row: Row): TranscriptMessage | undefined {
+  try {
+    const parsed: unknown = JSON.parse(row.body);
+    return bodyValidator.check(parsed) && parsed.role === row.role ? (parsed as TranscriptMessage) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function placeholder(role: string): TranscriptMessage {
+  if (role === 'assistant') return { role: 'assistant', text: UNREADABLE_TEXT };
+  if (role === 'tool') return { role: 'tool', toolCallId: '', name: '', text: UNREADABLE_TEXT, isError: true };
+  return { role: 'user', text: UNREADABLE_TEXT };
+}
+
+function fromRow(r: Row): StoredMessage {
+  const message = readBody(r);
+  return {
+    id: r.id,
+    sessionKey: r.session_key,
+    runId: r.run_id,
+    createdAtMs: r.created_at_ms,
+    // A corrupt row stays in history as a placeholder, but never reaches a provider.
+    message: message ?? placeholder(r.role),
+    repairOf: r.repair_of,
+    excludedReason: message ? r.excluded_reason : (r.excluded_reason ?? UNREADABLE_REASON),
+  };
+}
+
+// Provider order: a synthetic result (repair_of set) sorts right after the assistant message it answers.
+const ORDER = 'ORDER BY coalesce(repair_of, id), id';
+const ORDER_DESC = 'ORDER BY coalesce(repair_of, id) DESC, id DESC';
+
+/** The transcripts aggregate: append-only rows per session; an orphan is marked excluded, never rewritten. */
+export class Transcripts {
+  readonly #db: Db;
+  readonly #insert;
+  readonly #get;
+  readonly #all;
+  readonly #last;
+  readonly #exclude;
+  readonly #count;
+
+  constructor(db: Db) {
+    this.#db = db;
+    this.#insert = db.prepare<[string, string | null, string, string, number, number | null], Row>(
+      'INSERT INTO messages (session_key, run_id, role, body, created_at_ms, repair_of) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
+    );
+    this.#get = db.prepare<[number], Row>('SELECT * FROM messages WHERE id = ?');
+    this.#all = db.prepare<[string, number], Row>(`SELECT * FROM messages WHERE session_key = ? AND id > ? ${ORDER}`);
+    this.#last = db.prepare<[string, number, number], Row>(
+      `SELECT * FROM (SELECT * FROM messages WHERE session_key = ? AND id > ? ${ORDER_DESC} LIMIT ?) ${ORDER}`,
+    );
+    this.#exclude = db.prepare<[string, number]>('UPDATE messages SET excluded_reason = ? WHERE id = ? AND excluded_reason IS NULL');
+    this.#count = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM messages WHERE session_key = ?');
+  }
+
+  /**
+   * Append messages in order, all or none. Texts over MAX_MESSAGE_TEXT_CHARS are cut with a marker.
+   * Throws UNKNOWN_SESSION when the session does not exist.
+   */
+  append(sessionKey: string, runId: string | null, messages: readonly TranscriptMessage[], nowMs: number, opts: AppendOptions = {}): StoredMessage[] {
+    const insert = this.#db.transaction(() =>
+      messages.map((m) => {
+        const stored = boundMessage(m);
+        return fromRow(this.#insert.get(sessionKey, runId, stored.role, JSON.stringify(stored), nowMs, opts.repairOf ?? null)!);
+      }),
+    );
+    try {
+      return insert();
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+        throw new ClawgateError('UNKNOWN_SESSION', `session ${sessionKey} does not exist`, { sessionKey });
+      }
+      throw err;
+    }
+  }
+
+  /** One entry by id. */
+  get(id: number): StoredMessage | undefined {
+    const row = this.#get.get(id);
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** A session's entries in provider order; with `limit`, the last `limit` of them. */
+  list(sessionKey: string, opts: ListOptions = {}): StoredMessage[] {
+    const afterId = opts.afterId ?? 0;
+    if (opts.limit === undefined || !Number.isFinite(opts.limit)) return this.#all.all(sessionKey, afterId).map(fromRow);
+    return this.#last.all(sessionKey, afterId, Math.max(0, Math.floor(opts.limit))).map(fromRow);
+  }
+
+  /** Mark an entry excluded from what providers see. A row is marked once: false when already marked or absent. */
+  exclude(id: number, reason: string): boolean {
+    return this.#exclude.run(reason, id).changes > 0;
+  }
+
+  /** Number of entries of a session (excluded ones included). */
+  count(sessionKey: string): number {
+    return this.#count.get(sessionKey)!.n;
+  }
+}
