@@ -47,12 +47,15 @@ function probe(port: number): Promise<boolean> {
   });
 }
 
-/** Spawn `clawgate gateway run` with a fresh state dir and a preset token; resolve once /healthz answers. */
-export async function startGateway(): Promise<Gateway> {
+/**
+ * Spawn `clawgate gateway run` with a fresh state dir and a preset token; resolve once /healthz answers.
+ * `extraConfig` adds top-level config sections (e.g. models, agents) beside the gateway section.
+ */
+export async function startGateway(extraConfig: Record<string, unknown> = {}): Promise<Gateway> {
   const port = await freePort();
   const token = randomBytes(32).toString('base64url');
   const stateDir = mkdtempSync(join(tmpdir(), 'cg-bench-'));
-  writeFileSync(join(stateDir, 'clawgate.json'), JSON.stringify({ gateway: { port, auth: { mode: 'token', token } } }), { mode: 0o600 });
+  writeFileSync(join(stateDir, 'clawgate.json'), JSON.stringify({ ...extraConfig, gateway: { port, auth: { mode: 'token', token } } }), { mode: 0o600 });
   const t0 = performance.now();
   const child = spawn(process.execPath, [CLI_BIN, 'gateway', 'run'], { env: cleanEnv({ CLAWGATE_STATE_DIR: stateDir, CLAWGATE_LOG_LEVEL: 'warn' }), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

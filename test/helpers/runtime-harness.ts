@@ -1,0 +1,60 @@
+import type { TestContext } from 'node:test';
+import pino from 'pino';
+import { resolveAgents } from '../../src/agents/agent-config.js';
+import { createProvider } from '../../src/agents/providers/provider-factory.js';
+import { AgentRuntime } from '../../src/agents/runtime.js';
+import type { ChatEventPayload, AgentEventPayload, RunSnapshot } from '../../src/agents/runtime-api.js';
+import type { Config } from '../../src/config/schema.js';
+import type { Store } from '../../src/store/store.js';
+import { startFakeOpenAi, type FakeModelServer, type Script } from './fake-openai.js';
+import { tempStore } from './temp-store.js';
+
+/** An in-process runtime on a real store, talking to a real stand-in OpenAI server. */
+export interface RuntimeHarness {
+  readonly runtime: AgentRuntime;
+  readonly store: Store;
+  readonly fake: FakeModelServer;
+  readonly chat: ChatEventPayload[];
+  readonly agent: AgentEventPayload[];
+  /** Send and wait for the run to end. */
+  ask(message: string, sessionKey?: string): Promise<RunSnapshot>;
+}
+
+/** The text of the last message of a given role in a recorded OpenAI request body. */
+export function lastOf(body: { messages: { role: string; content?: unknown }[] }, role: string): string {
+  const m = [...body.messages].reverse().find((x) => x.role === role);
+  return typeof m?.content === 'string' ? m.content : '';
+}
+
+/** Build the harness; `config` is merged over a provider `fake` and default model `fake/fake-gpt`. */
+export async function runtimeHarness(t: TestContext, script: Script, config: Partial<Config> = {}): Promise<RuntimeHarness> {
+  const fake = await startFakeOpenAi(script);
+  const store = tempStore(t);
+  const full: Config = {
+    models: { providers: { fake: { api: 'openai-completions', baseUrl: fake.url, apiKey: 'sk-test-harness-key' } } },
+    ...config,
+    agents: { ...config.agents, defaults: { model: 'fake/fake-gpt', ...config.agents?.defaults } },
+  } as Config;
+  const resolved = resolveAgents(full, {});
+  const runtime = new AgentRuntime({ store, log: pino({ level: 'silent' }), config: () => resolved, createProvider });
+  const chat: ChatEventPayload[] = [];
+  const agent: AgentEventPayload[] = [];
+  runtime.subscribe((e) => (e.type === 'chat' ? chat.push(e.payload) : agent.push(e.payload)));
+  t.after(async () => {
+    await runtime.close();
+    await fake.close();
+  });
+  return {
+    runtime,
+    store,
+    fake,
+    chat,
+    agent,
+    async ask(message, sessionKey = 'agent:main:main') {
+      const { runId } = runtime.send({ sessionKey, message, origin: { kind: 'cli-local' } });
+      const snap = await runtime.wait(runId, 20_000);
+      if (!snap) throw new Error(`run ${runId} did not end`);
+      return snap;
+    },
+  };
+}
