@@ -11,6 +11,8 @@ export interface StampedEvent {
   event: string;
   payload: any;
   at: number;
+  /** Size of the frame on the wire (bytes of the WebSocket message). */
+  bytes: number;
 }
 
 interface Waiter {
@@ -39,7 +41,7 @@ export class OperatorClient {
         return;
       }
       if (frame.type !== 'event') return;
-      const e: StampedEvent = { event: frame.event, payload: frame.payload, at };
+      const e: StampedEvent = { event: frame.event, payload: frame.payload, at, bytes: data.length };
       for (const l of this.#listeners) l(e);
       if (this.#waiters.length === 0) return;
       const still: Waiter[] = [];

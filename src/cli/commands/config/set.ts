@@ -1,3 +1,4 @@
+import { applyNote } from './apply-note.js';
 import type { Command } from 'commander';
 import JSON5 from 'json5';
 import { loadConfig, writeConfig } from '../../../config/load.js';
@@ -24,6 +25,6 @@ export function register(config: Command, ctx: () => CliContext): void {
       const c = ctx();
       const { config: cfg } = loadConfig(c.paths.configPath);
       writeConfig(c.paths.configPath, setPath(cfg, path, parseValue(value)));
-      c.io.out(`set ${path} in ${c.paths.configPath} (previous file kept as clawgate.json.bak); restart the gateway to apply`);
+      c.io.out(`set ${path} in ${c.paths.configPath} (previous file kept as clawgate.json.bak); ${applyNote(path)}`);
     });
 }

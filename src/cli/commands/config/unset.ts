@@ -1,3 +1,4 @@
+import { applyNote } from './apply-note.js';
 import type { Command } from 'commander';
 import { loadConfig, writeConfig } from '../../../config/load.js';
 import { unsetPath } from '../../../config/key-path.js';
@@ -16,6 +17,6 @@ export function register(config: Command, ctx: () => CliContext): void {
       const { result, removed } = unsetPath(cfg, path);
       if (!removed) throw new ClawgateError('USAGE', `${path} is not set in ${c.paths.configPath}`);
       writeConfig(c.paths.configPath, result);
-      c.io.out(`unset ${path} in ${c.paths.configPath}; restart the gateway to apply`);
+      c.io.out(`unset ${path} in ${c.paths.configPath}; ${applyNote(path)}`);
     });
 }
