@@ -18,3 +18,5 @@ export const MAX_SEND_WAIT_MS = 10 * 60_000;
 export const TOOL_HISTORY_DEFAULT = 20;
 /** Most transcript messages sent to the model in one call (older ones stay stored). */
 export const MAX_CONTEXT_MESSAGES = 400;
+/** Failed runs remembered for `status` (newest first). */
+export const MAX_RECENT_FAILURES = 20;

@@ -66,6 +66,12 @@ class RecordingRuntime implements AgentRuntimeApi {
   subscribe() {
     return () => undefined;
   }
+  recentFailures() {
+    return [];
+  }
+  activeRunCount() {
+    return 0;
+  }
   async close() {}
 }
 

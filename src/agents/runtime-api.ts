@@ -144,6 +144,14 @@ export interface AgentEventPayload {
   readonly data: Record<string, unknown>;
 }
 
+/** A failed run as the owner sees it in status: when, where, the catalogue code, the provider class. */
+export interface RunFailureRecord {
+  readonly atMs: number;
+  readonly runId: string;
+  readonly sessionKey: string;
+  readonly error: RunError;
+}
+
 /** The agent runtime as the gateway's handlers and the CLI's local paths use it. */
 export interface AgentRuntimeApi {
   send(req: RunRequest): RunAccepted;
@@ -161,6 +169,10 @@ export interface AgentRuntimeApi {
   /** Clear provider marks (one provider or all); returns the ids cleared. */
   resetProviders(providerId?: string): string[];
   subscribe(listener: (event: RuntimeEvent) => void): () => void;
+  /** The most recent failed runs, newest first (bounded). */
+  recentFailures(): RunFailureRecord[];
+  /** Runs queued or running now. */
+  activeRunCount(): number;
   /** Abort every run and stop accepting new ones. */
   close(): Promise<void>;
 }

@@ -4,13 +4,13 @@ import { ClawgateError } from '../protocol/error-catalogue.js';
 import type { Store } from '../store/store.js';
 import { ActiveRun } from './active-run.js';
 import type { ResolvedAgents } from './agent-config.js';
-import { MAX_MESSAGE_CHARS, MAX_PENDING_RUNS, MAX_QUEUED_PER_SESSION } from './limits.js';
+import { MAX_MESSAGE_CHARS, MAX_PENDING_RUNS, MAX_QUEUED_PER_SESSION, MAX_RECENT_FAILURES } from './limits.js';
 import { ProviderHealth } from './provider-health.js';
 import { describeRunFailure } from './run-failure.js';
 import { executeRun } from './run-executor.js';
 import { RunEvents } from './run-events.js';
 import { isFinished, RunRegistry } from './run-registry.js';
-import type { AgentRuntimeApi, AgentSummary, ModelSummary, ProviderStatus, RunAccepted, RunRequest, RunSnapshot, RuntimeEvent, SessionSummary, StoredMessage } from './runtime-api.js';
+import type { AgentRuntimeApi, AgentSummary, ModelSummary, ProviderStatus, RunAccepted, RunFailureRecord, RunRequest, RunSnapshot, RuntimeEvent, SessionSummary, StoredMessage } from './runtime-api.js';
 import { Semaphore } from './semaphore.js';
 import { parseSessionKey } from './session-key.js';
 import { SessionToolHost } from './session-tool-host.js';
@@ -52,6 +52,7 @@ export class AgentRuntime implements AgentRuntimeApi {
   readonly #global: Semaphore;
   readonly #subagents: Semaphore;
   readonly #host: SessionToolHost;
+  readonly #failures: RunFailureRecord[] = [];
   #pending = 0;
   #closed = false;
 
@@ -154,6 +155,10 @@ export class AgentRuntime implements AgentRuntimeApi {
     run.endedAtMs = this.#now();
     const snap = run.snapshot();
     this.#registry.set(snap);
+    if ((run.status === 'error' || run.status === 'timeout') && run.error) {
+      this.#failures.unshift({ atMs: run.endedAtMs, runId: run.runId, sessionKey: run.sessionKey, error: run.error });
+      this.#failures.length = Math.min(this.#failures.length, MAX_RECENT_FAILURES);
+    }
     if (run.status === 'ok') this.#events.final(run, undefined);
     else if (run.status === 'aborted') this.#events.aborted(run);
     else this.#events.failed(run, describeRunFailure.userText(run));
@@ -233,6 +238,14 @@ export class AgentRuntime implements AgentRuntimeApi {
       throw new ClawgateError('UNKNOWN_PROVIDER', `unknown provider "${providerId}" (configured: ${this.#opts.config().providers.map((p) => p.id).join(', ') || 'none'})`, { providerId });
     }
     return this.#health.reset(providerId);
+  }
+
+  recentFailures(): RunFailureRecord[] {
+    return [...this.#failures];
+  }
+
+  activeRunCount(): number {
+    return this.#pending;
   }
 
   subscribe(listener: (event: RuntimeEvent) => void): () => void {

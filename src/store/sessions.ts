@@ -63,6 +63,7 @@ export class Sessions {
   readonly #touch;
   readonly #children;
   readonly #delete;
+  readonly #count;
 
   constructor(db: Db) {
     this.#get = db.prepare<[string], Row>(`${SELECT} WHERE s.session_key = ?`);
@@ -76,6 +77,7 @@ export class Sessions {
     this.#touch = db.prepare<[number, string]>('UPDATE sessions SET updated_at_ms = max(updated_at_ms, ?) WHERE session_key = ?');
     this.#children = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM sessions WHERE parent_key = ?');
     this.#delete = db.prepare<[string]>('DELETE FROM sessions WHERE session_key = ?');
+    this.#count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sessions');
   }
 
   /** The session with this key, created from init when absent. An existing row is returned unchanged. */
@@ -108,6 +110,11 @@ export class Sessions {
   /** Mark activity; updated_at never moves backwards. False when the session does not exist. */
   touch(key: string, nowMs: number): boolean {
     return this.#touch.run(nowMs, key).changes > 0;
+  }
+
+  /** How many sessions there are. */
+  count(): number {
+    return this.#count.get()!.n;
   }
 
   /** How many sessions name this one as parent (sub-agents spawned from it). */

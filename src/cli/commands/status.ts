@@ -60,6 +60,9 @@ export function register(program: Command, ctx: () => CliContext): void {
           fix: cli.token.source === 'env' ? 'unset CLAWGATE_GATEWAY_TOKEN or set it to the gateway\'s token' : cli.token.source === 'flag' ? 'drop --token or pass the gateway\'s token' : 'set gateway.auth.token in this CLI\'s config to the gateway\'s token (clawgate config set gateway.auth.token ...)',
         });
       }
+      for (const p of gateway?.agents?.providers ?? []) {
+        findings.push({ id: `provider-${p.state}`, message: `model provider ${p.id}: ${p.state}${p.errorClass ? ` (${p.errorClass})` : ''}${p.untilMs ? ` until ${new Date(p.untilMs).toISOString()}` : ''}${p.detail ? `; ${p.detail}` : ''}`, fix: p.fix ?? `clawgate models status; clawgate models reset ${p.id}` });
+      }
       if (gatewayStateDirId && gatewayStateDirId !== cli.stateDirId && target.local) {
         findings.push({ id: 'state-dir-mismatch', message: `this CLI looks at ${cli.stateDir}, the gateway owns another state dir (id ${gatewayStateDirId})`, fix: 'run with the gateway\'s CLAWGATE_STATE_DIR or --profile' });
       }
@@ -86,6 +89,11 @@ export function register(program: Command, ctx: () => CliContext): void {
         if (gateway.configPath) lines.push(`  config    ${gateway.configPath}`);
         lines.push(`  auth      ${gateway.auth.mode}; token from ${gateway.auth.token.source}${gateway.auth.token.fingerprint ? ` (${gateway.auth.token.fingerprint})` : ''}`);
         lines.push(`  devices   ${gateway.devices.paired} paired, ${gateway.devices.pending} pending; ${gateway.connections} connected`);
+        if (gateway.agents) {
+          lines.push(`  agents    ${gateway.agents.sessions} sessions, ${gateway.agents.activeRuns} runs active`);
+          const f = gateway.agents.lastFailure;
+          if (f) lines.push(`  last failed run ${duration(Date.now() - f.atMs)} ago in ${f.sessionKey}: ${f.code}: ${f.message}`);
+        }
       } else {
         lines.push(`Gateway     ${doc.reachable ? 'refused this CLI' : 'not reachable'} at ${target.url}: ${error?.message}`);
         if (gatewayAuth) lines.push(`  auth      ${gatewayAuth.mode}; token from ${gatewayAuth.token.source}${gatewayAuth.token.fingerprint ? ` (${gatewayAuth.token.fingerprint})` : ''}`);

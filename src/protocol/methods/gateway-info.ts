@@ -46,6 +46,26 @@ export const status = defineMethod({
     stateDirId: Type.String(),
     stateDir: Type.Optional(Type.String()),
     configPath: Type.Optional(Type.String()),
+    agents: Type.Optional(
+      Type.Object({
+        sessions: Type.Integer({ minimum: 0 }),
+        activeRuns: Type.Integer({ minimum: 0 }),
+        /** Providers that are not ok: marked by a failure, with the fix. */
+        providers: Type.Array(
+          Type.Object({
+            id: Type.String(),
+            state: Type.String(),
+            errorClass: Type.Optional(Type.String()),
+            untilMs: Type.Optional(Type.Integer()),
+            detail: Type.Optional(Type.String()),
+            fix: Type.Optional(Type.String()),
+          }),
+        ),
+        lastFailure: Type.Optional(
+          Type.Object({ atMs: Type.Integer(), runId: Type.String(), sessionKey: Type.String(), code: Type.String(), errorClass: Type.Optional(Type.String()), providerId: Type.Optional(Type.String()), message: Type.String() }),
+        ),
+      }),
+    ),
   }),
   scope: 'operator.read',
 });
