@@ -128,6 +128,8 @@ export interface StreamingResult {
   deltasPerSecond: number;
   /** chat.send -> first delta, per run (shows queueing behind maxConcurrent). */
   firstDeltaMs: Summary;
+  /** chat.send -> the run's model request arrived at the stand-in, per run. */
+  toProviderMs: Summary;
   /** chat.send -> final, per run. */
   runMs: Summary;
   /** Bytes of chat/agent event frames received (each delta carries the text so far). */
@@ -176,7 +178,7 @@ export async function concurrentStreams(client: OperatorClient, provider: BenchP
   const sampler = setInterval(() => (rssPeakMb = Math.max(rssPeakMb, memOf(pid).rssMb)), 50);
   const cpu0 = processCpuSeconds(pid);
   const t0 = performance.now();
-  const accepted = runIds.map((runId, i) => client.request('chat.send', { sessionKey: `agent:main:stream-${i}`, message: `STREAM ${i}`, idempotencyKey: runId }));
+  const accepted = runIds.map((runId, i) => client.request('chat.send', { sessionKey: `agent:main:stream-${i}`, message: `STREAM ${maxConcurrent}-${i}`, idempotencyKey: runId }));
   await Promise.all(accepted);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((res) => (timer = setTimeout(() => res('timeout'), STREAMS_WAIT_MS)));
@@ -200,6 +202,7 @@ export async function concurrentStreams(client: OperatorClient, provider: BenchP
     wallMs,
     deltasPerSecond: (deltas / wallMs) * 1000,
     firstDeltaMs: summarize(firstAt.filter((v) => v !== undefined).map((v) => v - t0)),
+    toProviderMs: summarize(runIds.map((_r, i) => provider.arrivals.get(`STREAM ${maxConcurrent}-${i}`)?.at).filter((v): v is number => v !== undefined).map((v) => v - t0)),
     runMs: summarize(endAt.filter((v) => v !== undefined).map((v) => v - t0)),
     eventBytes,
     rssBeforeMb,

@@ -6,6 +6,7 @@ import { parseModelRef, type ResolvedAgents } from './agent-config.js';
 import { MAX_CONTEXT_MESSAGES, MAX_MODEL_ROUNDS } from './limits.js';
 import type { ProviderHealth } from './provider-health.js';
 import type { RunEvents } from './run-events.js';
+import type { StoredMessage } from './runtime-api.js';
 import { executeTool } from './tools/execute-tool.js';
 import { toolsFor } from './tools/registry.js';
 import { toolSpecOf, type AgentTool, type ToolHost } from './tools/tool.js';
@@ -38,6 +39,16 @@ export function resolveRunModel(cfg: ResolvedAgents, agentId: string, sessionMod
   return { provider, model, ref };
 }
 
+/** Entries checked for repair: the recent tail (older ones were repaired by earlier runs). */
+const REPAIR_WINDOW = MAX_CONTEXT_MESSAGES + 100;
+
+/** A tail cut from a transcript must not start with tool results whose calls lie before the cut. */
+function repairWindow(entries: StoredMessage[]): StoredMessage[] {
+  let start = 0;
+  while (start < entries.length && entries[start]!.message.role === 'tool') start++;
+  return entries.slice(start);
+}
+
 /** The last messages of a transcript that a provider accepts as a start: never a tool result first. */
 function contextWindow(messages: TranscriptMessage[]): TranscriptMessage[] {
   let start = Math.max(0, messages.length - MAX_CONTEXT_MESSAGES);
@@ -63,7 +74,7 @@ export async function executeRun(deps: ExecutorDeps, run: ActiveRun, events: Run
   const modelProvider = await deps.createProvider(provider);
 
   // A transcript a provider would refuse (a crash between a tool call and its result) is fixed first.
-  const repairs = planRepair(store.transcripts.list(run.sessionKey, {}));
+  const repairs = planRepair(repairWindow(store.transcripts.list(run.sessionKey, { limit: REPAIR_WINDOW })));
   if (repairs.length > 0) {
     applyRepair(store, run.sessionKey, repairs, deps.now());
     deps.log.info({ sessionKey: run.sessionKey, repairs: repairs.length }, 'transcript repaired before the run');
@@ -79,7 +90,7 @@ export async function executeRun(deps: ExecutorDeps, run: ActiveRun, events: Run
   const caller = { runId: run.runId, sessionKey: run.sessionKey, agentId: run.agentId, spawnDepth: session.spawnDepth };
 
   for (let round = 0; round < MAX_MODEL_ROUNDS; round++) {
-    const messages = contextWindow(providerView(store.transcripts.list(run.sessionKey, {})));
+    const messages = contextWindow(providerView(store.transcripts.list(run.sessionKey, { limit: MAX_CONTEXT_MESSAGES })));
     let text = '';
     let done: { toolCalls: readonly ToolCall[]; stopReason: string } | undefined;
     try {

@@ -105,6 +105,8 @@ export interface OperatorClient {
   send(message: string, sessionKey?: string): Promise<string>;
   /** The first terminal chat event (final, error, aborted) of a run. */
   terminal(runId: string, timeoutMs?: number): Promise<EventPayload>;
+  /** The agent lifecycle event (phase end or error) of a run; it follows the terminal chat event. */
+  lifecycleEnd(runId: string, timeoutMs?: number): Promise<EventPayload>;
   close(): void;
 }
 
@@ -126,17 +128,23 @@ export async function connectOperator(gw: RunningGateway): Promise<OperatorClien
       if (res.ok !== true) throw new Error(`chat.send refused: ${JSON.stringify(res.error)}`);
       return res.payload.runId as string;
     },
-    async terminal(runId, timeoutMs = TERMINAL_WAIT_MS) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const end = events('chat', runId).find((p) => TERMINAL_STATES.has(p.state));
-        if (end) return end;
-        if (Date.now() > deadline) throw new Error(`no terminal chat event for run ${runId} within ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
+    terminal: (runId, timeoutMs = TERMINAL_WAIT_MS) =>
+      poll(() => events('chat', runId).find((p) => TERMINAL_STATES.has(p.state)), timeoutMs, `a terminal chat event of run ${runId}`),
+    lifecycleEnd: (runId, timeoutMs = TERMINAL_WAIT_MS) =>
+      poll(() => events('agent', runId).find((p) => p.stream === 'lifecycle' && p.data?.phase !== 'start'), timeoutMs, `the lifecycle end of run ${runId}`),
     close: () => ws.close(),
   };
+}
+
+/** Resolves with the first defined value of probe(), checked every 20 ms. */
+async function poll<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = probe();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** Every 8-character piece of a secret: none of them may appear in any output. */

@@ -109,15 +109,17 @@ export function rawConnect(url: string, spec: ConnectSpec = {}): Promise<Connect
 export function rpc(ws: WebSocket, method: string, params?: unknown): Promise<any> {
   const id = `r${Math.random().toString(36).slice(2)}`;
   return new Promise((resolve, reject) => {
+    const onClose = () => reject(new Error(`closed before response to ${method}`));
     const onMessage = (data: Buffer) => {
       const frame = JSON.parse(data.toString());
       if (frame.type === 'res' && frame.id === id) {
         ws.off('message', onMessage);
+        ws.off('close', onClose); // long-lived connections make many calls: no listener may pile up
         resolve(frame);
       }
     };
     ws.on('message', onMessage);
-    ws.once('close', () => reject(new Error(`closed before response to ${method}`)));
+    ws.once('close', onClose);
     ws.send(JSON.stringify(params === undefined ? { type: 'req', id, method } : { type: 'req', id, method, params }));
   });
 }
