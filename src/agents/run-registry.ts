@@ -14,8 +14,9 @@ export function isFinished(s: RunSnapshot): boolean {
  */
 export class RunRegistry {
   readonly #runs = new Map<string, RunSnapshot>();
-  readonly #waiters = new Map<string, Set<(s: RunSnapshot) => void>>();
+  readonly #waiters = new Map<string, Set<(s: RunSnapshot | undefined) => void>>();
   readonly #finishedOrder: string[] = [];
+  #closed = false;
 
   get(runId: string): RunSnapshot | undefined {
     return this.#runs.get(runId);
@@ -38,7 +39,7 @@ export class RunRegistry {
   wait(runId: string, timeoutMs: number): Promise<RunSnapshot | undefined> {
     const now = this.#runs.get(runId);
     if (now && isFinished(now)) return Promise.resolve(now);
-    if (timeoutMs <= 0) return Promise.resolve(undefined);
+    if (timeoutMs <= 0 || this.#closed) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const set = this.#waiters.get(runId) ?? new Set();
       this.#waiters.set(runId, set);
@@ -51,6 +52,15 @@ export class RunRegistry {
       const timer = setTimeout(() => done(undefined), timeoutMs);
       set.add(done);
     });
+  }
+
+  /**
+   * End every wait now (undefined, as after its timeout) and refuse new ones: a stopping gateway must not be
+   * held open until the last agent.wait timer (up to 10 minutes) fires.
+   */
+  close(): void {
+    this.#closed = true;
+    for (const set of [...this.#waiters.values()]) for (const done of [...set]) done(undefined);
   }
 
   /** Runs not yet finished. */

@@ -262,6 +262,7 @@ export class AgentRuntime implements AgentRuntimeApi {
       }
     }
     await Promise.all(running);
+    this.#registry.close();
   }
 
   /** True once a run has ended. */

@@ -123,6 +123,24 @@ export function mutatedConnect(r: Rng, token: string, pool: readonly TestDevice[
   }
 }
 
+/**
+ * Longest agent.wait timeoutMs the fuzzer sends. agent.wait on a run it does not know (nearly every fuzzed
+ * runId) waits out its whole timeoutMs: up to AGENT_WAIT_MAX_MS (10 minutes), AGENT_WAIT_DEFAULT_MS (30 s)
+ * when absent, both beyond the fuzz's hang bound. The generator is bounded instead of the probe waiting
+ * longer: minutes-long waits would park a socket's whole batch (and its in-flight slots) and stretch the run
+ * to hours, and each frame would still only prove what one short wait proves (an answer, its precise
+ * outcome). The long wait itself is agent.wait's own tests' business.
+ */
+export const AGENT_WAIT_FUZZ_MAX_MS = 1000;
+
+/** agent.wait params with timeoutMs present and within AGENT_WAIT_FUZZ_MAX_MS (wrong-typed values stay, so invalid params stay invalid). */
+function boundWait(r: Rng, v: unknown): unknown {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
+  const t = (v as Record<string, unknown>)['timeoutMs'];
+  if (t === undefined || (typeof t === 'number' && t > AGENT_WAIT_FUZZ_MAX_MS)) return { ...v, timeoutMs: r.int(0, AGENT_WAIT_FUZZ_MAX_MS) };
+  return v;
+}
+
 /** Params for a method: shaped by its schema, mutated, random, absent, huge or deeply nested (as JSON text). */
 function paramsText(r: Rng, method: string, ids: readonly string[]): string | undefined {
   const schema = METHODS.get(method)?.params;
@@ -130,12 +148,12 @@ function paramsText(r: Rng, method: string, ids: readonly string[]): string | un
   if (r.chance(DEEP_PROBABILITY)) return deepJson(r, r.int(1_000, 100_000));
   const x = r.next();
   if (x < 0.1) return undefined;
-  if (x < 0.45 && schema) {
-    const v = fromSchema(schema, r, ids);
-    return v === undefined ? undefined : JSON.stringify(v);
-  }
-  if (x < 0.8 && schema) return JSON.stringify(mutate(r, fromSchema(schema, r, ids)));
-  return JSON.stringify(randomValue(r));
+  let v: unknown;
+  if (x < 0.45 && schema) v = fromSchema(schema, r, ids);
+  else if (x < 0.8 && schema) v = mutate(r, fromSchema(schema, r, ids));
+  else v = randomValue(r);
+  if (method === 'agent.wait') v = boundWait(r, v);
+  return v === undefined ? undefined : JSON.stringify(v);
 }
 
 function request(id: string, method: string, params: string | undefined): string {

@@ -9,14 +9,28 @@ import { scopeAllows } from '../../src/pairing/scope-lattice.js';
 
 /** The precise outcome one frame must get. */
 export type Expect =
-  /** A response carrying the frame's id: ok (when allowed) or an error whose details.code is one of codes. */
-  | { t: 'res'; ok: boolean; codes: readonly string[] }
+  /**
+   * A response carrying the frame's id: ok (when allowed) or an error whose details.code is one of codes.
+   * With twoPhase, an ok response is only the acceptance, and exactly one more response follows.
+   */
+  | { t: 'res'; ok: boolean; codes: readonly string[]; twoPhase?: TwoPhase }
   /** No response; the socket closes with this code and reason. */
   | { t: 'close'; code: number; reason: string }
   /** A connect: hello-ok (when allowed), or an error in codes followed by the documented close. */
   | { t: 'handshake'; ok: boolean; codes: readonly string[]; reason?: string | RegExp };
 
 export type Phase = 'pre' | 'post';
+
+/**
+ * OpenClaw's two-phase response (`agent`): the first ok response has payload.status `accepted`; when the
+ * run ends, a second response with the same id follows: ok with payload.status `ok` and the same runId,
+ * or an error with a code in finalCodes. Never a third.
+ */
+export interface TwoPhase {
+  acceptedStatus: 'accepted';
+  finalStatus: 'ok';
+  finalCodes: readonly string[];
+}
 
 /** Codes a handshake may fail with (protocol-v3 §3). */
 export const HANDSHAKE_CODES = [
@@ -37,6 +51,9 @@ export const HANDSHAKE_CODES = [
 
 /** Codes a well-formed call with valid params may still get from its handler: anything in the catalogue but an internal error or a check the dispatcher already passed. */
 const HANDLER_CODES = Object.keys(ERROR_CATALOGUE).filter((c) => !['INTERNAL', 'INVALID_FRAME', 'UNKNOWN_METHOD', 'MISSING_SCOPE', 'CONNECT_REPEATED', 'HANDSHAKE_REQUIRED'].includes(c));
+
+/** Methods answering twice with the same id (protocol: accepted, then the run's end). */
+export const TWO_PHASE_METHODS: ReadonlySet<string> = new Set(['agent']);
 
 const validators = new Map<string, Validator<TSchema>>();
 function paramsValid(method: string, params: unknown): boolean {
@@ -66,6 +83,7 @@ export function callOutcome(method: string, params: unknown, scopes: readonly st
   if (!def.roles.includes('operator')) return res(false, ['UNAUTHORIZED_ROLE']);
   if (def.scope !== null && !scopeAllows(scopes, def.scope)) return res(false, ['MISSING_SCOPE']);
   if (!paramsValid(method, params)) return res(false, ['INVALID_PARAMS']);
+  if (TWO_PHASE_METHODS.has(method)) return { t: 'res', ok: true, codes: HANDLER_CODES, twoPhase: { acceptedStatus: 'accepted', finalStatus: 'ok', finalCodes: HANDLER_CODES } };
   return res(true, HANDLER_CODES);
 }
 

@@ -9,12 +9,16 @@ export class Probe {
   readonly ws: WebSocket;
   readonly challenge: Promise<string | undefined>;
   readonly closed: Promise<{ code: number; reason: string }>;
-  /** Responses whose id was never sent, or that came twice. */
+  /** Responses whose id was never sent, or that came twice (three times for a two-phase id, or twice when its first was not an acceptance). */
   readonly strays: string[] = [];
   #closeInfo: { code: number; reason: string } | undefined;
   #responses = new Map<string, Answer & { frame: unknown }>();
   #waiters = new Map<string, (a: Answer) => void>();
   #expected = new Set<string>();
+  /** Ids that may get a second response, after a first one that is ok with payload.status `accepted`. */
+  #twoPhase = new Set<string>();
+  #finals = new Map<string, Answer & { frame: unknown }>();
+  #finalWaiters = new Map<string, (a: Answer) => void>();
 
   constructor(url: string) {
     this.ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
@@ -25,8 +29,9 @@ export class Probe {
       this.ws.once('close', (code, reason) => {
         this.#closeInfo = { code, reason: reason.toString() };
         onChallenge(undefined);
-        for (const w of this.#waiters.values()) w({ closed: this.#closeInfo });
+        for (const w of [...this.#waiters.values(), ...this.#finalWaiters.values()]) w({ closed: this.#closeInfo });
         this.#waiters.clear();
+        this.#finalWaiters.clear();
         res(this.#closeInfo);
       }),
     );
@@ -36,20 +41,40 @@ export class Probe {
         if (frame.event === 'connect.challenge') onChallenge(frame.payload?.nonce);
         return;
       }
-      if (frame.type !== 'res' || typeof frame.id !== 'string' || !this.#expected.has(frame.id) || this.#responses.has(frame.id)) {
+      if (frame.type !== 'res' || typeof frame.id !== 'string' || !this.#expected.has(frame.id)) {
         this.strays.push(JSON.stringify(frame).slice(0, 200));
         return;
       }
       const answer = { frame } as Answer & { frame: unknown };
-      this.#responses.set(frame.id, answer);
-      this.#waiters.get(frame.id)?.(answer);
-      this.#waiters.delete(frame.id);
+      const first = this.#responses.get(frame.id);
+      if (!first) {
+        this.#responses.set(frame.id, answer);
+        this.#waiters.get(frame.id)?.(answer);
+        this.#waiters.delete(frame.id);
+        return;
+      }
+      if (!this.#twoPhase.has(frame.id) || !Probe.accepted(first) || this.#finals.has(frame.id)) {
+        this.strays.push(JSON.stringify(frame).slice(0, 200));
+        return;
+      }
+      this.#finals.set(frame.id, answer);
+      this.#finalWaiters.get(frame.id)?.(answer);
+      this.#finalWaiters.delete(frame.id);
     });
   }
 
-  /** Announce the ids a following send will carry (a response to any other id is a stray). */
-  expect(id: string): void {
+  /** True when an answer is an ok response whose payload.status is `accepted` (the first of two). */
+  static accepted(a: Answer): boolean {
+    return 'frame' in a && a.frame.ok && (a.frame.payload as { status?: unknown } | undefined)?.status === 'accepted';
+  }
+
+  /**
+   * Announce the ids a following send will carry (a response to any other id is a stray). A two-phase id
+   * may get one more response after an `accepted` one; any other repeat is a stray.
+   */
+  expect(id: string, twoPhase = false): void {
     this.#expected.add(id);
+    if (twoPhase) this.#twoPhase.add(id);
   }
 
   send(m: Message | string): void {
@@ -60,15 +85,24 @@ export class Probe {
 
   /** The response to id, or the close that came instead, or a timeout. */
   answer(id: string, timeoutMs: number): Promise<Answer> {
-    const have = this.#responses.get(id);
-    if (have) return Promise.resolve(have);
+    return this.#await(this.#responses, this.#waiters, id, timeoutMs);
+  }
+
+  /** The second response to a two-phase id (announced with expect(id, true)), or the close, or a timeout. */
+  final(id: string, timeoutMs: number): Promise<Answer> {
+    return this.#await(this.#finals, this.#finalWaiters, id, timeoutMs);
+  }
+
+  #await(have: Map<string, Answer>, waiters: Map<string, (a: Answer) => void>, id: string, timeoutMs: number): Promise<Answer> {
+    const got = have.get(id);
+    if (got) return Promise.resolve(got);
     if (this.#closeInfo) return Promise.resolve({ closed: this.#closeInfo });
     return new Promise((res) => {
       const timer = setTimeout(() => {
-        this.#waiters.delete(id);
+        waiters.delete(id);
         res({ timeout: true });
       }, timeoutMs);
-      this.#waiters.set(id, (a) => {
+      waiters.set(id, (a) => {
         clearTimeout(timer);
         res(a);
       });

@@ -8,14 +8,15 @@ import { startGateway } from '../helpers/gateway-process.js';
 import { makeDevice } from '../helpers/raw-client.js';
 import { cleanup } from '../helpers/scenario-support.js';
 import { answerable, closing, mutatedConnect, sessionConnect, type Message } from './fuzz-frames.js';
-import { errorShapeProblems, frameOutcome, handshakeClose, type Expect, type Phase } from './fuzz-oracle.js';
+import { errorShapeProblems, frameOutcome, handshakeClose, type Expect, type Phase, type TwoPhase } from './fuzz-oracle.js';
 import { Probe, type Answer } from './fuzz-probe.js';
 import { countFromEnv, prng, seedFromEnv } from './prng.js';
 
 // The fuzz test (issue 3, item 7): random and mutated frames against ONE running gateway process over many
 // sockets. The gateway must never crash, keep its memory bounded, answer /healthz throughout, and give
 // every frame its precise documented outcome (fuzz-oracle.ts): an error with a catalogue code, or a close
-// with the documented code and reason. Never a hang.
+// with the documented code and reason; for `agent`, an acceptance and then exactly one more response (the
+// gateway has no model configured, so runs end at once with MODEL_NOT_CONFIGURED). Never a hang.
 //   CLAWGATE_FUZZ_FRAMES  frames to send (default 100000 with CI=true, else 10000)
 //   CLAWGATE_FUZZ_SEED    replay a run (the seed is printed; each socket draws from its own fork of it)
 
@@ -89,7 +90,10 @@ test('fuzz: random and mutated frames get precise outcomes; the gateway never cr
     const { frame } = answer;
     if (frame.ok) {
       tally('ok');
-      return expect.ok ? true : fail(`ok, expected ${expect.codes.join('|')}`);
+      if (!expect.ok) return fail(`ok, expected ${expect.codes.join('|')}`);
+      const status = (frame.payload as { status?: unknown } | undefined)?.status;
+      if (expect.t === 'res' && expect.twoPhase && status !== expect.twoPhase.acceptedStatus) return fail(`ok with status ${JSON.stringify(status)}, expected ${expect.twoPhase.acceptedStatus} first`);
+      return true;
     }
     const shape = errorShapeProblems(frame.error);
     if (shape.length > 0) return fail(shape.join('; '));
@@ -104,6 +108,27 @@ test('fuzz: random and mutated frames get precise outcomes; the gateway never cr
       return fail(`${code} closed ${closed.code} "${closed.reason}", expected ${want.code} ${expect.reason ?? want.expected}`);
     }
     return true;
+  };
+
+  /** Check the second response of a two-phase call (it is no frame of its own: `accounted` counts frames). */
+  const judgeFinal = (where: string, spec: TwoPhase, first: Answer, answer: Answer): void => {
+    const fail = (what: string) => void problems.push(`${where} (second response): ${what}`);
+    if ('timeout' in answer) return fail(`no second response within ${ANSWER_TIMEOUT_MS}ms (hang)`);
+    if ('closed' in answer) return fail(`socket closed ${answer.closed.code} "${answer.closed.reason}" instead of answering`);
+    const { frame } = answer;
+    if (frame.ok) {
+      tally('final ok');
+      const payload = frame.payload as { status?: unknown; runId?: unknown } | undefined;
+      const runId = 'frame' in first ? (first.frame.payload as { runId?: unknown } | undefined)?.runId : undefined;
+      if (payload?.status !== spec.finalStatus) return fail(`ok with status ${JSON.stringify(payload?.status)}, expected ${spec.finalStatus}`);
+      if (payload.runId !== runId) return fail(`runId ${JSON.stringify(payload.runId)}, accepted as ${JSON.stringify(runId)}`);
+      return;
+    }
+    const shape = errorShapeProblems(frame.error);
+    if (shape.length > 0) return fail(shape.join('; '));
+    const code = frame.error!.details!.code!;
+    tally(`final ${code}`);
+    if (!spec.finalCodes.includes(code)) fail(`got ${code} "${frame.error!.message!.slice(0, 200)}", expected ok or ${spec.finalCodes.join('|')}`);
   };
 
   /** Send one message whose outcome may be a close (the last message a socket sends). */
@@ -152,11 +177,17 @@ test('fuzz: random and mutated frames get precise outcomes; the gateway never cr
       const batch = Array.from({ length: r.int(...BATCH) }, (_, i) => ({ id: `${index}.${i}`, ...answerable(r, `${index}.${i}`, ids) }));
       const expects = batch.map((m) => frameOutcome(m.data, 'post', plan.scopes));
       expects.forEach((e, i) => assert.equal(e.t, 'res', `generator bug: ${batch[i]!.label} is not answerable`));
-      for (const m of batch) p.expect(m.id);
+      const twoPhase = expects.map((e) => (e.t === 'res' ? e.twoPhase : undefined));
+      batch.forEach((m, i) => p.expect(m.id, twoPhase[i] !== undefined));
       for (const m of batch) p.send(m);
       sent += batch.length;
       const answers = await Promise.all(batch.map((m) => p.answer(m.id, ANSWER_TIMEOUT_MS)));
       for (let i = 0; i < batch.length; i++) await judge(p, `${where}: ${batch[i]!.label} (id ${batch[i]!.id})`, expects[i]!, answers[i]!);
+      // Accepted two-phase calls: exactly one more response each, awaited before the socket sends anything
+      // else (a third response, or a second without an acceptance, is a stray: see Probe).
+      const accepted = batch.flatMap((m, i) => (twoPhase[i] && Probe.accepted(answers[i]!) ? [i] : []));
+      const finals = await Promise.all(accepted.map((i) => p.final(batch[i]!.id, ANSWER_TIMEOUT_MS)));
+      accepted.forEach((i, k) => judgeFinal(`${where}: ${batch[i]!.label} (id ${batch[i]!.id})`, twoPhase[i]!, answers[i]!, finals[k]!));
       if (index === OVERSIZE_POST || r.chance(0.5)) await deliver(p, closing(r, 'post', index === OVERSIZE_POST), 'post', plan.scopes, where);
     } finally {
       await p.end(ANSWER_TIMEOUT_MS);
