@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WebSocket } from 'ws';
 import type { ProviderStatus } from '../../src/agents/runtime-api.js';
@@ -22,7 +22,7 @@ export interface AgentGatewayOptions {
   api?: 'openai-completions' | 'anthropic-messages';
   /** The provider's API key (default: a fresh random canary). */
   apiKey?: string;
-  /** Extra top-level config merged over the generated one (gateway auth and port are kept). */
+  /** Top-level config keys that replace the generated ones (`models`, `agents`); gateway auth and port stay ours. */
   config?: Record<string, unknown>;
   /** Extra environment of the gateway process. */
   env?: NodeJS.ProcessEnv;
@@ -54,7 +54,7 @@ export async function startAgentGateway(opts: AgentGatewayOptions = {}): Promise
     models: { providers: { [FAKE_PROVIDER]: { api, baseUrl: fake.url, apiKey } } },
     agents: { defaults: { model: `${FAKE_PROVIDER}/fake-gpt` } },
     ...opts.config,
-    gateway: { auth: { mode: 'token', token } },
+    gateway: { ...(opts.config?.['gateway'] as object | undefined), auth: { mode: 'token', token } },
   };
   let gw: RunningGateway;
   try {
@@ -88,6 +88,7 @@ export async function startAgentGateway(opts: AgentGatewayOptions = {}): Promise
     async stop() {
       await gw.stop();
       await fake.close();
+      rmSync(gw.stateDir, { recursive: true, force: true });
     },
   };
 }
