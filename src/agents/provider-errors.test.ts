@@ -18,8 +18,10 @@ test('toRunError names the provider, the class in words, the HTTP status, the sc
   assert.equal(run.errorClass, 'auth');
   assert.equal(
     run.message,
-    'provider "openai" rejected its credential (HTTP 401): HTTP 401 invalid_request_error (invalid_api_key): Incorrect API key provided: sk-[redacted]; put a valid key in the environment variable OPENAI_API_KEY and restart the gateway, or run: clawgate models reset openai',
+    'provider "openai" rejected its credential (HTTP 401): invalid_request_error (invalid_api_key): Incorrect API key provided: sk-[redacted]; put a valid key in the environment variable OPENAI_API_KEY and restart the gateway, or run: clawgate models reset openai',
   );
+  const limited = toRunError(new ProviderError({ providerId: 'openai', errorClass: 'rate_limit', status: 429, detail: 'HTTP 429 rate_limit_exceeded: slow down' }), undefined, { untilMs: Date.UTC(2030, 0, 1, 0, 0, 30), nowMs: Date.UTC(2030, 0, 1) });
+  assert.match(limited.message, /^provider "openai" .*\(HTTP 429\): rate_limit_exceeded: slow down; paused until 2030-01-01T00:00:30\.000Z \(in 30 s\); /);
   const net = toRunError(new ProviderError({ providerId: 'local', errorClass: 'network', detail: 'network ECONNREFUSED: connection refused' }));
   assert.equal(net.code, 'PROVIDER_NETWORK');
   assert.match(net.message, /^provider "local" could not be reached: network ECONNREFUSED/);

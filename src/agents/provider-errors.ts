@@ -92,12 +92,15 @@ export function formatUntil(untilMs: number, nowMs: number): string {
  * the HTTP status, the scrubbed detail and the fix. Pass the provider when known, so the fix can name where
  * its key comes from.
  */
-export function toRunError(err: ProviderError, provider?: ProviderFacts): RunError {
+export function toRunError(err: ProviderError, provider?: ProviderFacts, pause?: { untilMs: number; nowMs: number }): RunError {
   const facts: ProviderFacts = provider ?? { id: err.providerId, keySource: 'config' };
   const status = err.status !== undefined ? ` (HTTP ${err.status})` : '';
+  // The detail often starts with the same status; say it once.
+  const detail = err.status !== undefined ? err.detail.replace(new RegExp(`^HTTP ${err.status}\\s*`), '') : err.detail;
+  const paused = pause ? `; paused until ${formatUntil(pause.untilMs, pause.nowMs)}` : '';
   return {
     code: PROVIDER_CODES[err.errorClass],
-    message: `provider "${err.providerId}" ${CLASS_WORDS[err.errorClass]}${status}: ${err.detail}; ${providerFix(facts, err.errorClass)}`,
+    message: `provider "${err.providerId}" ${CLASS_WORDS[err.errorClass]}${status}: ${detail}${paused}; ${providerFix(facts, err.errorClass)}`,
     providerId: err.providerId,
     errorClass: err.errorClass,
   };

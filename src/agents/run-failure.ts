@@ -16,7 +16,7 @@ export interface RunFailure {
  * Classify why a run ended: an abort by the user or shutdown, the run timeout, a classified provider failure
  (the executor already recorded it in the provider's health), or a catalogue error. Anything else is internal and logged.
  */
-export function describeRunFailure(run: ActiveRun, err: unknown, providers: readonly ResolvedProvider[] = []): RunFailure {
+export function describeRunFailure(run: ActiveRun, err: unknown, providers: readonly ResolvedProvider[] = [], pauseOf: (providerId: string) => { untilMs: number; nowMs: number } | undefined = () => undefined): RunFailure {
   if (run.abortCause === 'timeout') {
     return { status: 'timeout', error: { code: 'RUN_TIMEOUT', message: `the run took longer than ${Math.round(run.timeoutMs / 1000)} s and was stopped; raise agents.defaults.timeoutSeconds or send a smaller task` } };
   }
@@ -26,7 +26,7 @@ export function describeRunFailure(run: ActiveRun, err: unknown, providers: read
   }
   if (err instanceof ProviderError) {
     const provider = providers.find((p) => p.id === err.providerId);
-    return { status: 'error', error: provider ? toRunError(err, provider) : toRunError(err), logDetail: err.detail };
+    return { status: 'error', error: toRunError(err, provider, pauseOf(err.providerId)), logDetail: err.detail };
   }
   if (err instanceof ClawgateError) {
     const providerId = typeof err.details['providerId'] === 'string' ? err.details['providerId'] : undefined;

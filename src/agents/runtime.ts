@@ -136,7 +136,7 @@ export class AgentRuntime implements AgentRuntimeApi {
       await executeRun({ store: this.#opts.store, log: this.#opts.log, config: this.#opts.config, health: this.#health, createProvider: this.#opts.createProvider, host: this.#host, now: this.#now }, run, this.#events);
       run.status = 'ok';
     } catch (err) {
-      const failure = describeRunFailure(run, err, this.#opts.config().providers);
+      const failure = describeRunFailure(run, err, this.#opts.config().providers, (id) => this.#pauseOf(id));
       run.status = failure.status;
       if (failure.error) run.error = failure.error;
       if (failure.status !== 'aborted') {
@@ -147,6 +147,12 @@ export class AgentRuntime implements AgentRuntimeApi {
       for (const release of releases.reverse()) release();
     }
     this.#finish(run);
+  }
+
+  /** The current back-off window of a provider, if any (for the owner's error message). */
+  #pauseOf(providerId: string): { untilMs: number; nowMs: number } | undefined {
+    const untilMs = this.providerStatus().find((p) => p.id === providerId)?.untilMs;
+    return untilMs !== undefined ? { untilMs, nowMs: this.#now() } : undefined;
   }
 
   /** Record the end of a run, emit its last events, and run its hooks. */
