@@ -37,11 +37,14 @@ const CAUSE_WORDS: Partial<Record<ProviderErrorClass, string>> = {
  * extends nor forgets a window: `auth` stays until the key changes or the owner resets it; billing,
  * rate limits and overloads block until their window ends, and count consecutive failures until a success.
  */
+/** The part of the store provider health uses (doctor passes a read-only one). */
+export type ProviderStateStore = Pick<Store, 'providerStates' | 'write'>;
+
 export class ProviderHealth {
-  readonly #store: Store;
+  readonly #store: ProviderStateStore;
   readonly #now: () => number;
 
-  constructor(store: Store, now: () => number = Date.now) {
+  constructor(store: ProviderStateStore, now: () => number = Date.now) {
     this.#store = store;
     this.#now = now;
   }

@@ -5,6 +5,7 @@ import { expiredRequests } from './checks/expired-requests.js';
 import { gatewayLock } from './checks/gateway-lock.js';
 import { gatewayToken } from './checks/gateway-token.js';
 import { logsWritable } from './checks/logs-writable.js';
+import { modelProviders } from './checks/model-providers.js';
 import { pendingRequests } from './checks/pending-requests.js';
 import { portOwner } from './checks/port-owner.js';
 import { stateDirPermissions } from './checks/state-dir-permissions.js';
@@ -23,5 +24,6 @@ export const CHECKS: readonly DoctorCheck[] = [
   pendingRequests,
   expiredRequests,
   logsWritable,
+  modelProviders,
   clock,
 ];
