@@ -53,7 +53,8 @@ function gatewayEnv(stateDir) {
 }
 
 /**
- * @param {{repoRoot: string, tmpRoot: string}} opts
+ * @param {{repoRoot: string, tmpRoot: string, extraConfig?: object}} opts
+ *   extraConfig: more top-level clawgate.json keys (models, agents); `gateway` is ours.
  * @returns {Promise<{port:number, token:string, stateDir:string, logFile:string, pid:number,
  *   command:string, logTail:(n?:number)=>string, stop:()=>Promise<string>}>}
  */
@@ -68,7 +69,7 @@ export function gatewayCli(repoRoot) {
   return path.join(repoRoot, bin ?? path.join('dist', 'src', 'cli', 'main.js'));
 }
 
-export async function startGateway({ repoRoot, tmpRoot }) {
+export async function startGateway({ repoRoot, tmpRoot, extraConfig = {} }) {
   const cli = gatewayCli(repoRoot);
   if (!fs.existsSync(cli)) throw new Error(`${cli} not found; build first (npm run build)`);
 
@@ -76,7 +77,7 @@ export async function startGateway({ repoRoot, tmpRoot }) {
   fs.chmodSync(stateDir, 0o700);
   const port = await freePort();
   const token = randomToken();
-  const config = { gateway: { port, auth: { mode: 'token', token } } };
+  const config = { ...extraConfig, gateway: { port, auth: { mode: 'token', token } } };
   fs.writeFileSync(path.join(stateDir, 'clawgate.json'), JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
 
   // The log lives outside the state dir so the gateway owns its dir alone.

@@ -9,6 +9,11 @@ export function truncate(text, limit = OUTPUT_LIMIT) {
   return `${text.slice(0, limit)}\n… [${text.length - limit} more chars truncated]`;
 }
 
+// Arguments as a POSIX shell would need them, so a report line can be pasted.
+export function shellArgs(args) {
+  return args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
 export class Report {
   constructor() {
     this.lines = [];

@@ -1,8 +1,10 @@
 // `npm run test:compat`: does the real OpenClaw CLI (openclaw@2026.2.22 on
 // Node 24) work against a fresh Clawgate gateway? Installs the tools into a
 // cache dir outside the repo (install.mjs), starts a throwaway gateway
-// (gateway.mjs), runs CLI commands as two isolated identities (openclaw.mjs),
-// prints a report and a PASS/FAIL table, and writes it to <cache>/last-report.txt.
+// (gateway.mjs) whose default agent talks to a stand-in OpenAI server, runs CLI
+// commands as two isolated identities (openclaw.mjs): pairing, then the agent
+// methods (agent-steps.mjs); prints a report and a PASS/FAIL table, and
+// writes it to <cache>/last-report.txt.
 // Exit code: 0 all passed, 1 a step failed, 2 setup failed (install/gateway).
 // CLAWGATE_COMPAT_KEEP=1 keeps the temp dirs for debugging.
 import fs from 'node:fs';
@@ -10,44 +12,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDir, ensureInstalled, OPENCLAW_VERSION } from './install.mjs';
 import { gatewayCli, makeTmpRoot, startGateway } from './gateway.mjs';
-import { CMD_TIMEOUT_MS, deviceIdOf, killActive, makeClient, parseJsonOutput, runOpenclaw } from './openclaw.mjs';
-import { Report, truncate } from './report.mjs';
+import { deviceIdOf, killActive, makeClient, runOpenclaw } from './openclaw.mjs';
+import { all, exitedOk, firstErrorLine, isList, jsonStep, usedFallback } from './verdicts.mjs';
+import { Report, shellArgs, truncate } from './report.mjs';
+import { agentConfig, runAgentSteps, startFakeModel } from './agent-steps.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const report = new Report();
 const keep = process.env.CLAWGATE_COMPAT_KEEP === '1';
 let tmpRoot = null;
 let gw = null;
-
-// --- verdict helpers: each returns {ok, note} -------------------------------
-const all = (r) => r.stdout + '\n' + r.stderr;
-// `devices` commands that get "pairing required" from the gateway silently read
-// the CLI's OWN state dir instead (a stand-in for openclaw's own gateway on the
-// same host). Without --json they print a notice; with --json the only trace is
-// the connect error on stderr. Either way the answer did not come from us.
-const usedFallback = (r) => /local fallback/i.test(all(r)) || /pairing required|gateway connect failed/i.test(r.stderr);
-function exitedOk(r) {
-  if (r.timedOut) return { ok: false, note: `no exit within ${CMD_TIMEOUT_MS / 1000} s` };
-  if (r.code !== 0) return { ok: false, note: `exit ${r.code ?? r.signal}: ${firstErrorLine(r)}` };
-  return null;
-}
-function firstErrorLine(r) {
-  const line = r.stderr.split('\n').find((l) => /error|fail|unauthori|pairing|denied/i.test(l)) ?? r.stderr.split('\n')[0] ?? '';
-  return line.trim().slice(0, 160);
-}
-function jsonStep(r, test) {
-  const j = parseJsonOutput(r.stdout);
-  const bad = exitedOk(r);
-  if (bad) {
-    // Some commands (gateway probe) exit 1 with the reason only in their JSON.
-    if (j !== null && !r.timedOut) return { ok: false, note: `exit ${r.code}: ${test(j).note}` };
-    return bad;
-  }
-  if (usedFallback(r)) return { ok: false, note: 'CLI fell back to reading its own state dir, not the gateway' };
-  if (j === null) return { ok: false, note: 'stdout is not JSON' };
-  return test(j);
-}
-const isList = (j) => Array.isArray(j?.pending) && Array.isArray(j?.paired);
+let fake = null;
 
 // --- the run ---------------------------------------------------------------
 async function main() {
@@ -60,7 +35,13 @@ async function main() {
   }
   tmpRoot = makeTmpRoot();
   try {
-    gw = await startGateway({ repoRoot, tmpRoot });
+    fake = await startFakeModel(repoRoot);
+  } catch (err) {
+    report.note('setup', 'start fake model server', false, err.message);
+    return 2;
+  }
+  try {
+    gw = await startGateway({ repoRoot, tmpRoot, extraConfig: agentConfig(fake) });
   } catch (err) {
     report.addSecret(err.token);
     report.note('setup', 'start gateway', false, err.message);
@@ -72,6 +53,7 @@ async function main() {
   report.line(`openclaw: ${tools.openclaw} (${OPENCLAW_VERSION})`);
   report.line(`gateway:  pid ${gw.pid}, port ${gw.port}, state ${gw.stateDir}`);
   report.line(`          $ ${gw.command}`);
+  report.line(`model:    stand-in OpenAI server at ${fake.url} (provider "fake", agents.defaults.model fake/fake-gpt)`);
 
   // A: the owner's CLI on the gateway host (config + env token).
   // B: a second device with no token at all, which has to be paired.
@@ -86,7 +68,7 @@ async function main() {
     let v;
     try { v = verdictFn(r); } catch (err) { v = { ok: false, note: `check threw: ${err.message}` }; }
     const envShown = `HOME=${client.home} OPENCLAW_STATE_DIR=${client.stateDir}${client.hasToken ? ' OPENCLAW_GATEWAY_TOKEN=<gateway-token>' : ''}`;
-    report.command(++n, `${client.name}: ${title}`, r, `${envShown} ${tools.node} ${tools.openclaw} ${args.join(' ')}`, v);
+    report.command(++n, `${client.name}: ${title}`, r, `${envShown} ${tools.node} ${tools.openclaw} ${shellArgs(args)}`, v);
     return { r, v };
   };
 
@@ -150,6 +132,9 @@ async function main() {
       : { ok: false, note: `B paired=${paired}, still pending=${pending}` };
   }));
 
+  // --- agents: A drives the agent methods; the stand-in model answers ------
+  await runAgentSteps({ step, client: A, fake });
+
   const stopped = await gw.stop();
   gw = null;
   report.note(++n, 'gateway ran throughout and stopped on SIGTERM', stopped === 'stopped on SIGTERM' || stopped.startsWith('stopped on SIGTERM'), stopped);
@@ -159,6 +144,7 @@ async function main() {
 async function cleanup() {
   killActive();
   if (gw) { try { await gw.stop(); } catch { /* best effort */ } }
+  if (fake) { try { await fake.close(); } catch { /* best effort */ } }
   if (tmpRoot) {
     const log = path.join(tmpRoot, 'gateway.log');
     if (fs.existsSync(log)) {
