@@ -83,6 +83,10 @@ export interface SpawnSample {
   providerMs: number;
   /** sessions_spawn tool start -> tool result event (the tool call itself). */
   toolMs: number;
+  /** Parent's model request arrived at the stand-in -> tool start event here (stand-in answer, SDK parse, transcript write). */
+  parentToToolMs: number;
+  /** Child's lifecycle start event here -> child's model request arrived at the stand-in. */
+  childToProviderMs: number;
 }
 
 /**
@@ -111,7 +115,13 @@ export async function timedSpawn(client: OperatorClient, provider: BenchProvider
   const spawnReq = provider.arrivals.get(`SPAWN ${id}`);
   const childReq = provider.arrivals.get(`CHILD ${id}`);
   if (!spawnReq || !childReq) throw new Error(`the stand-in missed SPAWN/CHILD ${id}`);
-  return { eventsMs: child.at - start.at, providerMs: childReq.at - spawnReq.at, toolMs: result.at - start.at };
+  return {
+    eventsMs: child.at - start.at,
+    providerMs: childReq.at - spawnReq.at,
+    toolMs: result.at - start.at,
+    parentToToolMs: start.at - spawnReq.at,
+    childToProviderMs: childReq.at - child.at,
+  };
 }
 
 /** Outcome of N sessions streaming at once. */
@@ -139,6 +149,8 @@ export interface StreamingResult {
   hwmMb: number;
   rssAfterMb: number;
   gatewayCpuPct: number;
+  /** CPU of this process (client + stand-in) during the burst, % of one core. */
+  loadGenCpuPct: number;
 }
 
 /** `sessions` chat.send at once, each to its own session; the stand-in streams `chunks` deltas per run. */
@@ -177,6 +189,7 @@ export async function concurrentStreams(client: OperatorClient, provider: BenchP
   let rssPeakMb = rssBeforeMb;
   const sampler = setInterval(() => (rssPeakMb = Math.max(rssPeakMb, memOf(pid).rssMb)), 50);
   const cpu0 = processCpuSeconds(pid);
+  const me0 = process.cpuUsage();
   const t0 = performance.now();
   const accepted = runIds.map((runId, i) => client.request('chat.send', { sessionKey: `agent:main:stream-${i}`, message: `STREAM ${maxConcurrent}-${i}`, idempotencyKey: runId }));
   await Promise.all(accepted);
@@ -186,6 +199,8 @@ export async function concurrentStreams(client: OperatorClient, provider: BenchP
   clearTimeout(timer);
   const wallMs = (outcome === 'done' ? Math.max(...endAt) : performance.now()) - t0;
   const gatewayCpuPct = ((processCpuSeconds(pid) - cpu0) * 1e5) / wallMs;
+  const me = process.cpuUsage(me0);
+  const loadGenCpuPct = (me.user + me.system) / 10 / wallMs;
   clearInterval(sampler);
   stop();
   if (outcome === 'timeout') otherEnds['never ended'] = sessions - ended;
@@ -210,5 +225,6 @@ export async function concurrentStreams(client: OperatorClient, provider: BenchP
     hwmMb: after.hwmMb,
     rssAfterMb: after.rssMb,
     gatewayCpuPct,
+    loadGenCpuPct,
   };
 }

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { concurrentStreams, summarizeOverhead, timedRun, timedSpawn, type OverheadSample, type OverheadSummary, type SpawnSample, type StreamingResult } from './agent-scenarios.js';
 import { startBenchProvider, type BenchProvider } from './fake-provider.js';
-import { foreignCpu, loadAverage } from './machine.js';
+import { foreignCpu, loadAverage, processCpuSeconds as cpuSecondsOf } from './machine.js';
 import { pairedOperator, type OperatorClient } from './operator-client.js';
 import { renderTable, writeJson, type Row } from './report.js';
 import { startGateway, type Gateway } from './spawn-gateway.js';
@@ -19,8 +19,8 @@ const quick = process.argv.includes('--quick');
 const N = quick
   ? { warmup: 5, runs: 50, spawns: 20, sessions: 100, chunks: 50, chunkDelayMs: 20 }
   : { warmup: 10, runs: 200, spawns: 50, sessions: 100, chunks: 50, chunkDelayMs: 20 };
-/** The config schema's ceiling for agents.defaults.maxConcurrent (100 is refused by `clawgate.json` validation). */
-const MAX_CONCURRENT_CEILING = 64;
+/** maxConcurrent for the wide streaming phase: every session at once. */
+const MAX_CONCURRENT_CEILING = N.sessions;
 /** The runtime's default agents.defaults.maxConcurrent. */
 const MAX_CONCURRENT_DEFAULT = 4;
 const RESULTS = resolve(fileURLToPath(import.meta.url), '../../../bench/results/agents-latest.json');
@@ -64,23 +64,31 @@ interface OverheadResult {
   oneSessionFirst20E2eMs: number;
   oneSessionLast20E2eMs: number;
   freshSessions: OverheadSummary;
+  /** Gateway CPU (user + system) per run, whole run, averaged over each loop. */
+  oneSessionGatewayCpuMsPerRun: number;
+  freshSessionsGatewayCpuMsPerRun: number;
 }
 
 async function overhead(provider: BenchProvider): Promise<OverheadResult> {
-  return withGateway('overhead', agentsConfig(provider), async (_gw, client) => {
+  return withGateway('overhead', agentsConfig(provider), async (gw, client) => {
     // The very first run loads the provider SDK and opens the provider connection.
     const cold = await timedRun(client, provider, 'agent:main:bench-warm', 'warm-0');
     for (let i = 1; i < N.warmup; i++) await timedRun(client, provider, 'agent:main:bench-warm', `warm-${i}`);
     const one: OverheadSample[] = [];
+    const cpu0 = cpuSecondsOf(gw.pid);
     for (let i = 0; i < N.runs; i++) one.push(await timedRun(client, provider, 'agent:main:bench-one', `one-${i}`));
+    const cpu1 = cpuSecondsOf(gw.pid);
     const fresh: OverheadSample[] = [];
     for (let i = 0; i < N.runs; i++) fresh.push(await timedRun(client, provider, `agent:main:bench-fresh-${i}`, `fresh-${i}`));
+    const cpu2 = cpuSecondsOf(gw.pid);
     return {
       coldFirstRunMs: cold.e2eMs,
       oneSession: summarizeOverhead(one),
       oneSessionFirst20E2eMs: summarize(one.slice(0, 20).map((s) => s.e2eMs)).median,
       oneSessionLast20E2eMs: summarize(one.slice(-20).map((s) => s.e2eMs)).median,
       freshSessions: summarizeOverhead(fresh),
+      oneSessionGatewayCpuMsPerRun: ((cpu1 - cpu0) * 1000) / N.runs,
+      freshSessionsGatewayCpuMsPerRun: ((cpu2 - cpu1) * 1000) / N.runs,
     };
   });
 }
@@ -90,6 +98,8 @@ interface SpawnResult {
   eventsMs: Summary;
   providerMs: Summary;
   toolMs: Summary;
+  parentToToolMs: Summary;
+  childToProviderMs: Summary;
 }
 
 async function spawns(provider: BenchProvider): Promise<SpawnResult> {
@@ -97,7 +107,8 @@ async function spawns(provider: BenchProvider): Promise<SpawnResult> {
     for (let i = 0; i < 3; i++) await timedSpawn(client, provider, `warm-${i}`);
     const samples: SpawnSample[] = [];
     for (let i = 0; i < N.spawns; i++) samples.push(await timedSpawn(client, provider, String(i)));
-    return { spawns: samples.length, eventsMs: summarize(samples.map((s) => s.eventsMs)), providerMs: summarize(samples.map((s) => s.providerMs)), toolMs: summarize(samples.map((s) => s.toolMs)) };
+    const field = (k: keyof SpawnSample) => summarize(samples.map((s) => s[k]));
+    return { spawns: samples.length, eventsMs: field('eventsMs'), providerMs: field('providerMs'), toolMs: field('toolMs'), parentToToolMs: field('parentToToolMs'), childToProviderMs: field('childToProviderMs') };
   });
 }
 
@@ -159,12 +170,12 @@ async function main() {
       `${label}: p50 chat.send -> request at stand-in ${ms(s.toProviderMs.p50)} (direct ${ms(s.directToProviderMs.p50)}), request at stand-in -> first delta here ${ms(s.fromProviderMs.p50)} (direct ${ms(s.directFromProviderMs.p50)})`;
     notes.push(split('one session', o.oneSession));
     notes.push(split('fresh sessions', o.freshSessions));
-    notes.push(`one session: chat.send -> first delta median of runs 1-20 ${ms(o.oneSessionFirst20E2eMs)}, of runs ${N.runs - 19}-${N.runs} ${ms(o.oneSessionLast20E2eMs)} (the transcript grows to ${2 * N.runs} messages, all sent each call)`);
-    notes.push(`sub-agent: the sessions_spawn tool call itself (start -> result event) p50 ${ms(sp.toolMs.p50)}; "parent model request -> child model request" includes the stand-in streaming the tool call back`);
+    notes.push(`gateway CPU per run (whole run, all its frames): one session ${ms(o.oneSessionGatewayCpuMsPerRun)}, fresh sessions ${ms(o.freshSessionsGatewayCpuMsPerRun)}`);
+    notes.push(`one session: chat.send -> first delta median of runs 1-20 ${ms(o.oneSessionFirst20E2eMs)}, of runs ${N.runs - 19}-${N.runs} ${ms(o.oneSessionLast20E2eMs)} (the transcript grows to ${2 * N.runs} messages, read from the store and sent on each call)`);
+    notes.push(`sub-agent, p50 split of "parent model request -> child model request": parent request at stand-in -> tool start event here ${ms(sp.parentToToolMs.p50)} (stand-in streams the tool call, SDK parse, transcript write); tool start -> child lifecycle start ${ms(sp.eventsMs.p50)}; child lifecycle start -> child request at stand-in ${ms(sp.childToProviderMs.p50)}; the sessions_spawn call itself (tool start -> result event) ${ms(sp.toolMs.p50)}`);
     for (const s of [wide, narrow]) {
-      notes.push(`streams, maxConcurrent ${s.maxConcurrent}: gateway CPU ${s.gatewayCpuPct.toFixed(0)}% of one core; chat.send -> model request at stand-in p50 ${ms(s.toProviderMs.p50)}, p99 ${ms(s.toProviderMs.p99)}; run (chat.send -> final) p50 ${(s.runMs.p50 / 1000).toFixed(2)} s, max ${(s.runMs.max / 1000).toFixed(2)} s; ${(s.eventBytes / 2 ** 20).toFixed(1)} MiB of chat/agent frames (each delta carries the text so far); VmHWM ${s.hwmMb.toFixed(1)} MB`);
+      notes.push(`streams, maxConcurrent ${s.maxConcurrent}: gateway CPU ${s.gatewayCpuPct.toFixed(0)}%, this process (client + stand-in) ${s.loadGenCpuPct.toFixed(0)}% of one core; chat.send -> model request at stand-in p50 ${ms(s.toProviderMs.p50)}, p99 ${ms(s.toProviderMs.p99)}; run (chat.send -> final) p50 ${(s.runMs.p50 / 1000).toFixed(2)} s, max ${(s.runMs.max / 1000).toFixed(2)} s; ${(s.eventBytes / 2 ** 20).toFixed(1)} MiB of chat/agent frames (each delta carries the text so far); VmHWM ${s.hwmMb.toFixed(1)} MB`);
     }
-    notes.push(`agents.defaults.maxConcurrent is capped at ${MAX_CONCURRENT_CEILING} by the config schema, so ${N.sessions} sessions at once run as ${MAX_CONCURRENT_CEILING} + ${N.sessions - MAX_CONCURRENT_CEILING} queued`);
     notes.push(`stand-in: ${N.chunks} text chunks per stream with ${N.chunkDelayMs} ms before each SSE event (${N.chunks + 4} events, about ${(((N.chunks + 4) * N.chunkDelayMs) / 1000).toFixed(2)} s per run); 0 delay for the overhead and spawn phases`);
     notes.push(`load generator, operator client and stand-in model share this node process (single thread) on the same ${cpus().length}-CPU machine as the gateway child; loopback only`);
     const busy = Object.entries(foreignByPhase).map(([p, v]) => `${p} ${v.toFixed(0)}%`).join(', ');

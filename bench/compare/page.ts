@@ -73,3 +73,14 @@ ${p.results.map((r) => `- ${r.name}: ${r.error ? `**not measured**: ${r.error.sp
 ${p.notes.length ? p.notes.map((x) => `- ${x}`).join('\n') : '- none: no failures in any phase.'}
 `;
 }
+
+/** Hand-written sections of docs/benchmarks.md that a regenerated page keeps (other benches' readings). */
+export const KEPT_SECTION_HEADINGS = ['## Agents (issue 4)'] as const;
+
+/** The generated page followed by the kept sections of the previous page (from the first kept heading on). */
+export function withKeptSections(page: string, previous: string | undefined): string {
+  if (previous === undefined) return page;
+  const starts = KEPT_SECTION_HEADINGS.map((h) => previous.indexOf(`\n${h}\n`)).filter((i) => i >= 0);
+  if (starts.length === 0) return page;
+  return `${page}${previous.slice(Math.min(...starts))}`;
+}

@@ -4,13 +4,13 @@
  * a peer that cannot be installed or started is reported and Clawgate is still measured. Prints the table,
  * writes docs/benchmarks.md, docs/benchmarks.svg and bench/results/compare.json.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { configureBenchClient } from '../raw-connect.js';
 import { writeJson } from '../report.js';
 import { cleanEnv } from '../spawn-gateway.js';
-import { machineInfo, markdownPage } from './page.js';
+import { machineInfo, markdownPage, withKeptSections } from './page.js';
 import { barChartSvg, markdownTable, tableCells, textTable, type Metric } from './render.js';
 import { fig, runTarget, type Plan, type TargetResult } from './run-target.js';
 import { clawgate, openclaw, REPO, type PeerTools, type Target } from './targets.js';
@@ -100,7 +100,9 @@ async function main() {
 
   const svg = barChartSvg(columns, ms, `Clawgate vs openclaw, ${new Date().toISOString().slice(0, 10)}, ${machine.cores}-core ${machine.cpu}`);
   writeFileSync(join(REPO, 'docs/benchmarks.svg'), svg);
-  writeFileSync(join(REPO, 'docs/benchmarks.md'), markdownPage({ table: markdownTable(cells), machine, results, floorLines, notes, command, totalS, plan: PLAN }));
+  const pagePath = join(REPO, 'docs/benchmarks.md');
+  const previous = existsSync(pagePath) ? readFileSync(pagePath, 'utf8') : undefined;
+  writeFileSync(pagePath, withKeptSections(markdownPage({ table: markdownTable(cells), machine, results, floorLines, notes, command, totalS, plan: PLAN }), previous));
   writeJson(join(REPO, 'bench/results/compare.json'), { date: new Date().toISOString(), command, machine, plan: PLAN, floors, results, totalSeconds: totalS });
 }
 

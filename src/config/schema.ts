@@ -21,6 +21,8 @@ export const CONFIG_LIMITS = {
   systemPromptChars: 65_536,
   toolPatterns: 128,
   maxSpawnDepth: 5,
+  /** Runs at once; each holds little memory (the bench streams 100 sessions at once in about 50 MB). */
+  maxConcurrent: 256,
 } as const;
 
 const Id = Type.String({ pattern: ID_PATTERN });
@@ -97,13 +99,13 @@ export const ConfigSchema = Type.Object(
               {
                 model: Type.Optional(ModelRef),
                 timeoutSeconds: Type.Optional(Seconds),
-                maxConcurrent: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+                maxConcurrent: Type.Optional(Type.Integer({ minimum: 1, maximum: CONFIG_LIMITS.maxConcurrent })),
                 subagents: Type.Optional(
                   Type.Object(
                     {
                       maxSpawnDepth: Type.Optional(Type.Integer({ minimum: 0, maximum: CONFIG_LIMITS.maxSpawnDepth })),
                       maxChildrenPerAgent: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
-                      maxConcurrent: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+                      maxConcurrent: Type.Optional(Type.Integer({ minimum: 1, maximum: CONFIG_LIMITS.maxConcurrent })),
                       runTimeoutSeconds: Type.Optional(Seconds),
                     },
                     closed,

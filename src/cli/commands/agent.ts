@@ -4,7 +4,8 @@ import type { Usage } from '../../agents/types.js';
 import type { EventFrame } from '../../protocol/frames.js';
 import { ClawgateError, isErrorCode } from '../../protocol/error-catalogue.js';
 import type { agentWait, ResultOf } from '../../protocol/methods/index.js';
-import { ChatStream, type ChatStreamEnd } from '../chat-stream.js';
+import type { ChatStreamEnd } from '../chat-stream.js';
+import { SessionFollower, type FollowUpRun } from '../session-follower.js';
 import { CliContext } from '../context.js';
 import { withRunningGateway } from '../gateway-required.js';
 
@@ -14,6 +15,8 @@ export const AGENT_MAX_TIMEOUT_SECONDS = 24 * 60 * 60;
 export const AGENT_TIMEOUT_GRACE_MS = 5_000;
 /** How long to wait for a failed run's classified error (the run has already ended). */
 export const AGENT_ERROR_LOOKUP_MS = 5_000;
+/** Longest wait for sub-agent reports after the reply (without --timeout). */
+export const AGENT_FOLLOW_MAX_MS = 30 * 60_000;
 
 type WaitResult = ResultOf<typeof agentWait>;
 
@@ -25,6 +28,8 @@ export interface AgentRunResult {
   text: string;
   usage?: Usage;
   error?: { code: string; message: string; errorClass?: string };
+  /** Runs the agent continued with when its sub-agents' reports came back (unless --no-follow). */
+  followUps?: FollowUpRun[];
 }
 
 interface AgentRequest {
@@ -32,12 +37,14 @@ interface AgentRequest {
   readonly sessionKey: string;
   readonly timeoutSeconds: number | undefined;
   readonly json: boolean;
+  readonly follow: boolean;
 }
 
 interface AgentOptions {
   message?: string;
   agent?: string;
   session?: string;
+  follow?: boolean;
 }
 
 /**
@@ -84,14 +91,19 @@ export function runError(runId: string, end: ChatStreamEnd, wait: WaitResult | u
 }
 
 type Outcome = { kind: 'end'; end: ChatStreamEnd } | { kind: 'interrupted' } | { kind: 'watchdog' };
+type FollowOutcome = 'settled' | 'interrupted' | 'watchdog';
 
 /** Send the message, follow the run's chat events (streaming the reply when live), and describe its end. */
 async function followRun(c: CliContext, rpc: CliContext, req: AgentRequest): Promise<AgentRunResult> {
   const runId = randomUUID();
-  const stream = new ChatStream(runId);
+  const follower = new SessionFollower(runId);
+  let printed = '';
   const live = !req.json && c.io.write !== undefined;
   const write = (s: string) => {
     if (live && s !== '') c.io.write!(s);
+  };
+  const note = (s: string) => {
+    if (live) c.io.err(s);
   };
   return withRunningGateway(
     rpc,
@@ -104,15 +116,26 @@ async function followRun(c: CliContext, rpc: CliContext, req: AgentRequest): Pro
         fail = reject;
       });
       outcome.catch(() => undefined); // observed below; a close during chat.send rejects both
+      let followed!: (o: FollowOutcome) => void;
+      const following = new Promise<FollowOutcome>((resolve) => (followed = resolve));
+      let firstDone = false;
       const onEvent = (f: EventFrame) => {
-        if (f.event !== 'chat') return;
-        const step = stream.feed(f.payload);
+        const step = follower.feed(f);
+        if (step.note) note(step.note);
         write(step.print);
-        if (step.end) settle({ kind: 'end', end: step.end });
+        if (!firstDone) printed += step.print;
+        if (step.firstEnd) {
+          firstDone = true;
+          settle({ kind: 'end', end: step.firstEnd });
+        } else if (firstDone && step.settled !== undefined) write('\n'); // a follow-up run ended
+        if (step.settled) followed('settled');
       };
       const onClose = (code: number, reason: string) =>
         fail(new ClawgateError('GATEWAY_CLOSED', `the gateway closed the connection (${code}${reason ? `: ${reason}` : ''}) before run ${runId} ended; see clawgate sessions history ${req.sessionKey}`));
-      const onSigint = () => settle({ kind: 'interrupted' });
+      const onSigint = () => {
+        settle({ kind: 'interrupted' });
+        followed('interrupted');
+      };
       client.on('event', onEvent);
       client.on('close', onClose);
       process.on('SIGINT', onSigint);
@@ -120,10 +143,10 @@ async function followRun(c: CliContext, rpc: CliContext, req: AgentRequest): Pro
       try {
         await client.request('chat.send', { sessionKey: req.sessionKey, message: req.message, idempotencyKey: runId, ...(req.timeoutSeconds !== undefined ? { timeoutMs: req.timeoutSeconds * 1000 } : {}) });
         const o = await outcome;
-        const base = { runId, sessionKey: req.sessionKey, text: stream.printed };
+        const base = { runId, sessionKey: req.sessionKey, text: printed };
         if (o.kind !== 'end') {
           await client.request('chat.abort', { sessionKey: req.sessionKey, runId }).catch(() => undefined);
-          if (stream.printed !== '') write('\n');
+          if (printed !== '') write('\n');
           const error =
             o.kind === 'interrupted'
               ? new ClawgateError('RUN_ABORTED', `interrupted: run ${runId} was aborted`, { runId })
@@ -134,10 +157,11 @@ async function followRun(c: CliContext, rpc: CliContext, req: AgentRequest): Pro
         const result: AgentRunResult = { ...base, sessionKey: end.sessionKey ?? req.sessionKey, text: end.text, status: 'ok', ...(end.usage ? { usage: end.usage } : {}) };
         if (end.state === 'final') {
           write('\n');
+          if (req.follow && follower.pending > 0) result.followUps = await followReports(follower, following, req, note);
           return result;
         }
         const wait = await client.request<WaitResult>('agent.wait', { runId, timeoutMs: AGENT_ERROR_LOOKUP_MS }).catch(() => undefined);
-        if (stream.printed !== '') write('\n');
+        if (printed !== '') write('\n');
         const error = runError(runId, end, wait);
         const status = wait?.status === 'timeout' || error.code === 'RUN_TIMEOUT' ? 'timeout' : end.state === 'aborted' ? 'aborted' : 'error';
         return { ...result, status, error: { code: error.code, message: error.message, ...(wait?.errorClass ? { errorClass: wait.errorClass } : {}) } };
@@ -152,6 +176,17 @@ async function followRun(c: CliContext, rpc: CliContext, req: AgentRequest): Pro
   );
 }
 
+/** After the reply: wait until every spawned sub-agent's report was answered (or Ctrl-C, or the time limit). */
+async function followReports(follower: SessionFollower, following: Promise<FollowOutcome>, req: AgentRequest, note: (s: string) => void): Promise<FollowUpRun[]> {
+  note(`[waiting for ${follower.pending} sub-agent report${follower.pending === 1 ? '' : 's'}; Ctrl-C stops waiting, the sub-agents keep running]`);
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<FollowOutcome>((resolve) => (timer = setTimeout(() => resolve('watchdog'), req.timeoutSeconds !== undefined ? req.timeoutSeconds * 1000 : AGENT_FOLLOW_MAX_MS)));
+  const how = await Promise.race([following, limit]);
+  clearTimeout(timer);
+  if (how !== 'settled') note(`[stopped waiting with ${follower.pending} report(s) to come; see clawgate sessions history ${req.sessionKey}]`);
+  return [...follower.followUps];
+}
+
 /** `clawgate agent -m TEXT`: send a message to an agent and stream its reply. */
 export function register(program: Command, ctx: () => CliContext): void {
   program
@@ -161,7 +196,8 @@ export function register(program: Command, ctx: () => CliContext): void {
     .option('--agent <id>', "the agent (default: the default agent); its main session unless --session")
     .option('--session <key>', 'the session key, e.g. agent:main:main')
     .option('--timeout <seconds>', `stop the run after this many seconds (1-${AGENT_MAX_TIMEOUT_SECONDS}; default: the agent's timeout)`)
-    .option('--json', 'print one JSON object {runId, sessionKey, status, text, usage?, error?} at the end')
+    .option('--no-follow', "exit after the reply, without waiting for the reports of sub-agents it spawned")
+    .option('--json', 'print one JSON object {runId, sessionKey, status, text, usage?, error?, followUps?} at the end')
     .action(async (opts: AgentOptions, cmd: Command) => {
       const c = ctx();
       // The global --timeout (RPC milliseconds) takes every --timeout; one after `agent` is this command's seconds.
@@ -172,7 +208,7 @@ export function register(program: Command, ctx: () => CliContext): void {
       const rpc = own !== undefined ? new CliContext(c.io, globals) : c;
       const message = opts.message ?? '';
       if (message.trim() === '') throw new ClawgateError('USAGE', '-m/--message takes a non-empty message');
-      const req: AgentRequest = { message, sessionKey: sessionKeyFor(opts), timeoutSeconds, json: c.json };
+      const req: AgentRequest = { message, sessionKey: sessionKeyFor(opts), timeoutSeconds, json: c.json, follow: opts.follow !== false };
       const result = await followRun(c, rpc, req);
       const failure = result.error ? new ClawgateError(isErrorCode(result.error.code) ? result.error.code : 'INTERNAL', result.error.message, { runId: result.runId }) : undefined;
       if (req.json) {
@@ -182,6 +218,7 @@ export function register(program: Command, ctx: () => CliContext): void {
       }
       // Without a live stdout (collected output) the reply is printed whole.
       if (c.io.write === undefined && result.text !== '') c.io.out(result.text);
+      if (c.io.write === undefined) for (const f of result.followUps ?? []) if (f.text !== '') c.io.out(f.text);
       if (failure) throw failure;
     });
 }
