@@ -13,18 +13,26 @@ export class ActiveRun {
   readonly origin: RunOrigin;
   readonly timeoutMs: number;
   readonly queuedAtMs: number;
+  readonly extraSystemPrompt: string | undefined;
   readonly controller = new AbortController();
   abortCause: AbortCause | undefined;
   status: RunStatus = 'queued';
   startedAtMs: number | undefined;
   endedAtMs: number | undefined;
+  /** The final assistant text (the last model call's). */
   text = '';
+  /** Everything the assistant said in this run, rounds separated by a blank line: what `chat` events show. */
+  shownText = '';
+  /** Delta throttling: when the last delta went out, and the timer of a coalesced one. */
+  lastDeltaAtMs = 0;
+  deltaTimer: NodeJS.Timeout | undefined;
   error: RunError | undefined;
   readonly usage: Usage = { inputTokens: 0, outputTokens: 0 };
   chatSeq = 0;
   agentSeq = 0;
 
-  constructor(init: { runId: string; sessionKey: string; agentId: string; message: string; origin: RunOrigin; timeoutMs: number; nowMs: number }) {
+  constructor(init: { runId: string; sessionKey: string; agentId: string; message: string; origin: RunOrigin; timeoutMs: number; nowMs: number; extraSystemPrompt?: string }) {
+    this.extraSystemPrompt = init.extraSystemPrompt;
     this.runId = init.runId;
     this.sessionKey = init.sessionKey;
     this.agentId = init.agentId;

@@ -20,3 +20,9 @@ export const TOOL_HISTORY_DEFAULT = 20;
 export const MAX_CONTEXT_MESSAGES = 400;
 /** Failed runs remembered for `status` (newest first). */
 export const MAX_RECENT_FAILURES = 20;
+/** Least time between two `chat` deltas of a run (each carries the whole text; the first goes out at once). */
+export const DELTA_INTERVAL_MS = 50;
+/** Longest reply one model call may stream; the rest is cut (a runaway or hostile endpoint). */
+export const MAX_REPLY_CHARS = 1024 * 1024;
+/** Longest final text a finished run's remembered snapshot keeps (the transcript has it all). */
+export const MAX_SNAPSHOT_TEXT_CHARS = 64 * 1024;

@@ -204,7 +204,11 @@ describe('agent and agent.wait', () => {
     const res = await call('agent', { message: 'hi', idempotencyKey: 'idem-2', timeout: 90, ...routing });
     assert.equal(res.ok, true, JSON.stringify(res.error));
     assert.deepEqual(res.payload, { runId: 'idem-2', status: 'accepted', acceptedAt: 1000 });
-    assert.deepEqual(rt.sent[0], { sessionKey: 'agent:ops:main', message: 'hi', runId: 'idem-2', timeoutMs: 90_000, origin: { kind: 'operator', deviceId: 'dev-1' } });
+    // sessionId names the session when no sessionKey is given (chat.history hands out the key as sessionId).
+    assert.deepEqual(rt.sent[0], { sessionKey: 's', message: 'hi', runId: 'idem-2', timeoutMs: 90_000, extraSystemPrompt: 'be brief', label: 'nightly', origin: { kind: 'operator', deviceId: 'dev-1' } });
+    const { sessionId: _sessionId, ...noSession } = routing;
+    await call('agent', { message: 'hi', idempotencyKey: 'idem-2b', ...noSession });
+    assert.equal(rt.sent[1]!.sessionKey, 'agent:ops:main', 'else the default agent\'s main session');
   });
 
   test('a second response with the same id carries the reply when the run ends', async () => {

@@ -103,12 +103,20 @@ export const AGENT_METHODS: readonly BoundMethod[] = [
   }),
   bindMethod(agent, (p, call) => {
     const rt = call.gateway.agents;
-    const sessionKey = p.sessionKey ?? mainSessionKey(p.agentId ?? defaultAgentId(rt));
+    // OpenClaw clients may name a session by the id chat.history returned; ours is the session key.
+    const sessionKey = p.sessionKey ?? p.sessionId ?? mainSessionKey(p.agentId ?? defaultAgentId(rt));
     if (p.agentId !== undefined && p.sessionKey !== undefined && sessionKey.startsWith('agent:') && sessionKey.split(':')[1] !== p.agentId) {
       throw new ClawgateError('INVALID_PARAMS', `agentId "${p.agentId}" does not match the session key "${sessionKey.slice(0, 80)}"`);
     }
-    // label and extraSystemPrompt are accepted but not applied: RunRequest has no field for them yet.
-    const accepted = rt.send({ sessionKey, message: p.message, runId: p.idempotencyKey, ...(p.timeout ? { timeoutMs: p.timeout * 1000 } : {}), origin: originOf(call) });
+    const accepted = rt.send({
+      sessionKey,
+      message: p.message,
+      runId: p.idempotencyKey,
+      ...(p.timeout ? { timeoutMs: p.timeout * 1000 } : {}),
+      ...(p.extraSystemPrompt ? { extraSystemPrompt: p.extraSystemPrompt } : {}),
+      ...(p.label ? { label: p.label } : {}),
+      origin: originOf(call),
+    });
     const final = finalAgentResponse(rt, accepted.runId);
     // Marked handled now: the dispatcher attaches its handlers a tick later, and a run may already have failed.
     final.catch(() => undefined);

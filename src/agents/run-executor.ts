@@ -3,10 +3,11 @@ import { ClawgateError } from '../protocol/error-catalogue.js';
 import type { Store } from '../store/store.js';
 import type { ActiveRun } from './active-run.js';
 import { parseModelRef, type ResolvedAgents } from './agent-config.js';
-import { MAX_CONTEXT_MESSAGES, MAX_MODEL_ROUNDS } from './limits.js';
+import { MAX_CONTEXT_MESSAGES, MAX_MODEL_ROUNDS, MAX_REPLY_CHARS } from './limits.js';
 import type { ProviderHealth } from './provider-health.js';
 import type { RunEvents } from './run-events.js';
 import type { StoredMessage } from './runtime-api.js';
+import { systemPromptFor } from './system-prompt.js';
 import { executeTool } from './tools/execute-tool.js';
 import { toolsFor } from './tools/registry.js';
 import { toolSpecOf, type AgentTool, type ToolHost } from './tools/tool.js';
@@ -96,17 +97,27 @@ export async function executeRun(deps: ExecutorDeps, run: ActiveRun, events: Run
   const tools = toolsFor(agent.tools, session.spawnDepth, cfg.defaults.subagents.maxSpawnDepth);
   const offered = new Map<string, AgentTool>(tools.map((t) => [t.name, t]));
   const specs = tools.map(toolSpecOf);
+  const system = systemPromptFor(agent, session, tools.map((t) => t.name), run.extraSystemPrompt);
   const caller = { runId: run.runId, sessionKey: run.sessionKey, agentId: run.agentId, spawnDepth: session.spawnDepth };
 
   for (let round = 0; round < MAX_MODEL_ROUNDS; round++) {
     const messages = contextWindow(providerView(tail));
     let text = '';
     let done: { toolCalls: readonly ToolCall[]; stopReason: string } | undefined;
+    // Earlier rounds' text stays on screen: deltas show the whole run, rounds separated by a blank line.
+    const shownBefore = run.shownText ? `${run.shownText}\n\n` : '';
     try {
-      for await (const ev of modelProvider.stream({ model, ...(agent.systemPrompt ? { system: agent.systemPrompt } : {}), messages, tools: specs, signal })) {
+      for await (const ev of modelProvider.stream({ model, ...(system ? { system } : {}), messages, tools: specs, signal })) {
         if (ev.type === 'text') {
           text += ev.delta;
-          events.delta(run, text);
+          if (text.length > MAX_REPLY_CHARS) {
+            // Stop reading (the provider closes the request); keep what fits, as a reply cut for length.
+            text = text.slice(0, MAX_REPLY_CHARS);
+            done = { toolCalls: [], stopReason: 'length' };
+            deps.log.warn({ runId: run.runId, sessionKey: run.sessionKey, providerId: provider.id }, `reply cut at ${MAX_REPLY_CHARS} characters`);
+            break;
+          }
+          events.delta(run, shownBefore + text);
         } else {
           text = ev.text;
           run.usage.inputTokens += ev.usage.inputTokens;
@@ -122,6 +133,7 @@ export async function executeRun(deps: ExecutorDeps, run: ActiveRun, events: Run
     }
     if (!done) throw new ClawgateError('INTERNAL', 'provider stream ended without a result');
     run.text = text;
+    if (text !== '') run.shownText = shownBefore + text;
     tail.push(...appendAssistant(deps, run, { role: 'assistant', text, ...(done.toolCalls.length ? { toolCalls: done.toolCalls } : {}), usage: { ...run.usage }, stopReason: done.stopReason }));
     deps.health.recordSuccess(provider.id);
     if (done.toolCalls.length === 0) return;

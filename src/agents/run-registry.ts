@@ -1,4 +1,4 @@
-import { MAX_REMEMBERED_RUNS } from './limits.js';
+import { MAX_REMEMBERED_RUNS, MAX_SNAPSHOT_TEXT_CHARS } from './limits.js';
 import type { RunSnapshot } from './runtime-api.js';
 
 const FINISHED = new Set(['ok', 'error', 'aborted', 'timeout']);
@@ -24,8 +24,13 @@ export class RunRegistry {
 
   /** Record a run's new snapshot; wakes waiters when it finished. */
   set(s: RunSnapshot): void {
-    this.#runs.set(s.runId, s);
-    if (!isFinished(s)) return;
+    if (!isFinished(s)) {
+      this.#runs.set(s.runId, s);
+      return;
+    }
+    // Waiters get the whole snapshot; the remembered copy keeps a bounded text (the transcript has it all).
+    const long = s.text !== undefined && s.text.length > MAX_SNAPSHOT_TEXT_CHARS;
+    this.#runs.set(s.runId, long ? { ...s, text: `${s.text!.slice(0, MAX_SNAPSHOT_TEXT_CHARS)}…[truncated; see chat.history]` } : s);
     this.#finishedOrder.push(s.runId);
     while (this.#finishedOrder.length > MAX_REMEMBERED_RUNS) this.#runs.delete(this.#finishedOrder.shift()!);
     const waiters = this.#waiters.get(s.runId);

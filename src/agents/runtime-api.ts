@@ -42,6 +42,10 @@ export interface RunRequest {
   readonly runId?: string;
   readonly timeoutMs?: number;
   readonly origin: RunOrigin;
+  /** Added to the agent's system prompt for this run only. */
+  readonly extraSystemPrompt?: string;
+  /** Label for a session this request creates (an existing session keeps its label). */
+  readonly label?: string;
 }
 
 /** Result of accepting a run. `in_flight`: that runId is already known (idempotent repeat). */

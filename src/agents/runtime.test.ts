@@ -12,8 +12,12 @@ test('a message streams deltas, ends with one final event, and both sides land i
   assert.equal(snap.text, 'hello there, friend');
   assert.deepEqual(snap.usage, { inputTokens: 7, outputTokens: 3 });
   const events = h.chat.filter((e) => e.runId === snap.runId);
-  assert.deepEqual(events.map((e) => e.state), ['delta', 'delta', 'delta', 'final']);
-  assert.deepEqual(events.map((e) => e.seq), [1, 2, 3, 4]);
+  // The first delta goes out at once; the rest are coalesced (each carries the whole text so far).
+  assert.equal(events[0]!.state, 'delta');
+  const first = events[0]!.message!.content[0]!.text;
+  assert.ok(first.length > 0 && first.length < 'hello there, friend'.length && 'hello there, friend'.startsWith(first), first);
+  assert.equal(events.at(-1)!.state, 'final');
+  assert.deepEqual(events.map((e) => e.seq), events.map((_e, i) => i + 1));
   assert.equal(events.at(-1)!.message!.content[0]!.text, 'hello there, friend');
   assert.deepEqual(
     h.runtime.history('agent:main:main', 10).map((e) => [e.message.role, e.message.text]),
@@ -119,7 +123,7 @@ test('a dangling tool call left by a crash is answered before the next run, in p
     h.store.transcripts.append('agent:main:main', 'old', [{ role: 'user', text: 'look it up' }, { role: 'assistant', text: '', toolCalls: [{ id: 'call_1', name: 'sessions_list', arguments: {} }] }], 2);
   });
   await h.ask('still there?');
-  const sent = h.fake.requests.find((r) => r.method === 'POST')!.body.messages as { role: string; tool_call_id?: string; content?: string }[];
+  const sent = (h.fake.requests.find((r) => r.method === 'POST')!.body.messages as { role: string; tool_call_id?: string; content?: string }[]).filter((m) => m.role !== 'system');
   assert.deepEqual(sent.map((m) => m.role), ['user', 'assistant', 'tool', 'user']);
   assert.equal(sent[2]!.tool_call_id, 'call_1');
   const stored = h.runtime.history('main', 10);
@@ -228,4 +232,41 @@ test('sessions_send: one agent asks another session and gets its reply', async (
   const snap = await h.ask('ask the other one');
   assert.equal(snap.text, 'got: pong from other');
   assert.equal(h.runtime.history('agent:main:other', 10).at(-1)!.message.text, 'pong from other');
+});
+
+test('deltas are coalesced while a reply streams fast, and the text of every round stays on screen', async (t) => {
+  const h = await runtimeHarness(t, ({ body }) =>
+    body.messages.at(-1).role === 'tool' ? { text: 'The answer is 4.', chunks: 40, chunkDelayMs: 5 } : { text: 'Let me look.', toolCalls: [{ id: 'l1', name: 'sessions_list', arguments: {} }] },
+  );
+  const snap = await h.ask('what is 2+2?');
+  assert.equal(snap.text, 'The answer is 4.', "the run's result is its last answer");
+  const events = h.chat.filter((e) => e.runId === snap.runId);
+  const deltas = events.filter((e) => e.state === 'delta');
+  assert.ok(deltas.length >= 2 && deltas.length < 30, `40 chunks over ~200 ms give a few coalesced deltas, got ${deltas.length}`);
+  const texts = events.map((e) => e.message!.content[0]!.text);
+  for (let i = 1; i < texts.length; i++) assert.ok(texts[i]!.startsWith(texts[i - 1]!), 'each event extends the text before it');
+  assert.equal(texts.at(-1), 'Let me look.\n\nThe answer is 4.');
+});
+
+test('the system prompt carries the owner\'s prompt, how sub-agent reports arrive, and a sub-agent\'s role', async (t) => {
+  const h = await runtimeHarness(
+    t,
+    ({ body }) => {
+      const user = lastOf(body, 'user');
+      if (user === 'sub task') return { text: 'sub done' };
+      if (user.startsWith('[sub-agent report]') || body.messages.at(-1).role === 'tool') return { text: 'ok' };
+      return { toolCalls: [{ id: 's', name: 'sessions_spawn', arguments: { task: 'sub task' } }] };
+    },
+    { agents: { list: [{ id: 'main', systemPrompt: 'You are Ada, the owner\'s assistant.' }] } } as never,
+  );
+  await h.ask('delegate');
+  for (let i = 0; i < 100 && !h.fake.requests.some((r) => r.body && lastOf(r.body, 'user') === 'sub task'); i++) await sleep(20);
+  const systemOf = (text: string) => (h.fake.requests.find((r) => r.body && lastOf(r.body, 'user') === text)!.body.messages[0] as { role: string; content: string });
+  const parent = systemOf('delegate');
+  assert.equal(parent.role, 'system');
+  assert.match(parent.content, /^You are Ada, the owner's assistant\./);
+  assert.match(parent.content, /\[sub-agent report\]/);
+  const child = systemOf('sub task');
+  assert.match(child.content, /You are a sub-agent started by session agent:main:main/);
+  assert.doesNotMatch(child.content, /sessions_spawn starts/, 'a sub-agent at the depth limit is not told about a tool it does not have');
 });

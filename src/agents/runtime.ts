@@ -91,9 +91,9 @@ export class AgentRuntime implements AgentRuntimeApi {
       throw new ClawgateError('AGENT_QUEUE_FULL', `too many queued runs (${lane.queue.length} in ${parsed.key}, ${this.#pending} in all); wait for them or abort with chat.abort`, { sessionKey: parsed.key });
     }
     const existing = this.#opts.store.sessions.get(parsed.key);
-    if (!existing) this.#opts.store.write(() => this.#opts.store.sessions.ensure({ key: parsed.key, agentId: parsed.agentId, kind: parsed.kind }, now));
+    if (!existing) this.#opts.store.write(() => this.#opts.store.sessions.ensure({ key: parsed.key, agentId: parsed.agentId, kind: parsed.kind, ...(req.label ? { label: req.label } : {}) }, now));
     const timeoutMs = req.timeoutMs ?? cfg.defaults.timeoutMs;
-    const run = new ActiveRun({ runId: req.runId ?? randomUUID(), sessionKey: parsed.key, agentId: parsed.agentId, message: req.message, origin: req.origin, timeoutMs, nowMs: now });
+    const run = new ActiveRun({ runId: req.runId ?? randomUUID(), sessionKey: parsed.key, agentId: parsed.agentId, message: req.message, origin: req.origin, timeoutMs, nowMs: now, ...(req.extraSystemPrompt ? { extraSystemPrompt: req.extraSystemPrompt } : {}) });
     this.#registry.set(run.snapshot());
     if (hooks.onEnd) this.#hooks.set(run.runId, hooks);
     this.#pending++;

@@ -60,5 +60,7 @@ export class StreamWatchdog {
   dispose(): void {
     clearTimeout(this.#timer);
     this.#caller.removeEventListener('abort', this.#onAbort);
+    // A consumer that stopped reading early (the reply cap) must not leave the HTTP stream open.
+    this.#controller.abort();
   }
 }
