@@ -1,8 +1,8 @@
 // Scenario SL-PRINTED-SECRETS (../shared/scenarios.md, group H): a canary in every secret slot that exists
 // today (gateway token in config, a wrong token in env and in --token, the cached device token, URL
 // credentials), then every CLI command, status, doctor, the logs and a failing handshake: no canary, and
-// no 8-character piece of one, appears in stdout, stderr, log files or HTTP responses. Provider API keys
-// and bot tokens join when those slots exist (issues 4 and 5).
+// no 8-character piece of one, appears in stdout, stderr, log files or HTTP responses. Provider API keys (in
+// config and in the environment) have their own test below; bot tokens join with issue 5.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -88,4 +88,63 @@ test('SL-PRINTED-SECRETS: no secret reaches any output, log or HTTP response', {
   // The gateway token legitimately lives in clawgate.json (and its backup); everything else must be clean.
   for (const [where, text] of outputs) assertClean(where, text, canaries);
   assert.ok(outputs.length > 30);
+});
+
+test('SL-PRINTED-SECRETS (provider keys): a key in config and a key in the environment never reach output, logs or history, even when the provider echoes it', { timeout: 120_000 }, async () => {
+  const { startFakeOpenAi } = await import('../helpers/fake-openai.js');
+  const canaries = { configKey: `sk-cfg-${randomToken()}`, envKey: `sk-env-${randomToken()}` };
+  // The stand-in rejects every key and quotes it back, as some providers do.
+  const fake = await startFakeOpenAi(({ headers }) => ({
+    status: 401,
+    body: JSON.stringify({ error: { message: `Incorrect API key provided: ${String(headers.authorization ?? '').replace(/^Bearer /, '')}`, type: 'invalid_request_error', code: 'invalid_api_key' } }),
+  }));
+  const token = randomToken();
+  let keyed: RunningGateway | undefined;
+  try {
+    keyed = await startGateway({
+      token,
+      env: { CLAWGATE_LOG_LEVEL: 'trace', PROVIDER_CANARY_KEY: canaries.envKey },
+      config: {
+        gateway: { auth: { mode: 'token', token } },
+        models: {
+          providers: {
+            cfg: { api: 'openai-completions', baseUrl: fake.url, apiKey: canaries.configKey },
+            envp: { api: 'openai-completions', baseUrl: fake.url, apiKey: { env: 'PROVIDER_CANARY_KEY' } },
+          },
+        },
+        agents: { defaults: { model: 'cfg/fake-gpt' }, list: [{ id: 'main', default: true }, { id: 'other', model: 'envp/fake-gpt' }] },
+      },
+    });
+    const stateDir = keyed.stateDir;
+    const outputs: [string, string][] = [];
+    const run = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+      const res = await runCli(args, { stateDir, env });
+      outputs.push([`clawgate ${args.join(' ')}`, res.stdout + res.stderr]);
+      return res;
+    };
+    assert.equal((await run(['agent', '-m', 'hi'])).code, 13);
+    assert.equal((await run(['agent', '--agent', 'other', '-m', 'hi'])).code, 13);
+    assert.equal((await run(['agent', '--agent', 'other', '-m', 'again', '--json'])).code, 13);
+    for (const args of [
+      ['models', 'status'], ['models', 'status', '--json'], ['models', 'list', '--json'], ['status'], ['status', '--json'],
+      ['doctor'], ['doctor', '--json'], ['config', 'get'], ['config', 'get', 'models'], ['config', 'get', 'models.providers.cfg.apiKey'],
+      ['logs', '--json', '--limit', '1000'], ['sessions', 'list', '--json'], ['sessions', 'history', 'agent:main:main', '--json'],
+      ['sessions', 'history', 'agent:other:main'],
+    ]) {
+      await run(args);
+    }
+    // Doctor with the gateway down reads the store and the environment variable itself.
+    await keyed.stop();
+    await run(['doctor', '--json'], { PROVIDER_CANARY_KEY: canaries.envKey });
+    await run(['models', 'status', '--json'], { PROVIDER_CANARY_KEY: canaries.envKey });
+    outputs.push(['gateway console', keyed.output()]);
+    const logsDir = join(stateDir, 'logs');
+    for (const f of readdirSync(logsDir)) outputs.push([`logs/${f}`, readFileSync(join(logsDir, f), 'utf8')]);
+    // The config key legitimately lives in clawgate.json; everything printed or logged must be clean.
+    for (const [where, text] of outputs) assertClean(where, text, canaries);
+    assert.ok(fake.requests.some((r) => String(r.headers.authorization).includes(canaries.envKey)), 'the env key was really sent');
+  } finally {
+    await keyed?.stop();
+    await fake.close();
+  }
 });
