@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lastOf, runtimeHarness } from '../../test/helpers/runtime-harness.js';
+import { lastAnthropicUser, lastOf, runtimeHarness } from '../../test/helpers/runtime-harness.js';
 import type { Reply } from '../../test/helpers/fake-openai.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -269,4 +269,31 @@ test('the system prompt carries the owner\'s prompt, how sub-agent reports arriv
   const child = systemOf('sub task');
   assert.match(child.content, /You are a sub-agent started by session agent:main:main/);
   assert.doesNotMatch(child.content, /sessions_spawn starts/, 'a sub-agent at the depth limit is not told about a tool it does not have');
+});
+
+test('the same sub-agent round trip over the Anthropic Messages API: tool use, tool result, report, continuation', async (t) => {
+  const h = await runtimeHarness(
+    t,
+    ({ body }) => {
+      const user = lastAnthropicUser(body);
+      const last = body.messages.at(-1);
+      const lastIsToolResult = last.role === 'user' && Array.isArray(last.content) && last.content.some((b: { type: string }) => b.type === 'tool_result');
+      if (user === 'child task') return { text: 'child result 7' };
+      if (user.startsWith('[sub-agent report]')) return { text: `noted: ${user.split('\n').at(-1)}` };
+      if (lastIsToolResult) return { text: 'spawned' };
+      return { toolCalls: [{ id: 'toolu_1', name: 'sessions_spawn', arguments: { task: 'child task' } }] };
+    },
+    {},
+    'anthropic-messages',
+  );
+  assert.equal((await h.ask('go')).text, 'spawned');
+  let last = '';
+  for (let i = 0; i < 100 && !last.startsWith('noted'); i++) {
+    await sleep(20);
+    last = h.runtime.history('main', 50).at(-1)!.message.text;
+  }
+  assert.equal(last, 'noted: child result 7');
+  const first = h.fake.requests.find((r) => r.method === 'POST')!.body as { system?: unknown; tools: { name: string }[] };
+  assert.ok(first.tools.some((x) => x.name === 'sessions_spawn'));
+  assert.match(JSON.stringify(first.system), /sub-agent report/);
 });

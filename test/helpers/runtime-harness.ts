@@ -6,6 +6,7 @@ import { AgentRuntime } from '../../src/agents/runtime.js';
 import type { ChatEventPayload, AgentEventPayload, RunSnapshot } from '../../src/agents/runtime-api.js';
 import type { Config } from '../../src/config/schema.js';
 import type { Store } from '../../src/store/store.js';
+import { startFakeAnthropic } from './fake-anthropic.js';
 import { startFakeOpenAi, type FakeModelServer, type Script } from './fake-openai.js';
 import { tempStore } from './temp-store.js';
 
@@ -26,14 +27,29 @@ export function lastOf(body: { messages: { role: string; content?: unknown }[] }
   return typeof m?.content === 'string' ? m.content : '';
 }
 
-/** Build the harness; `config` is merged over a provider `fake` and default model `fake/fake-gpt`. */
-export async function runtimeHarness(t: TestContext, script: Script, config: Partial<Config> = {}): Promise<RuntimeHarness> {
-  const fake = await startFakeOpenAi(script);
+/** The text of the last user turn of a recorded Anthropic request body (text blocks only, tool results skipped). */
+export function lastAnthropicUser(body: { messages: { role: string; content: string | { type: string; text?: string }[] }[] }): string {
+  for (const m of [...body.messages].reverse()) {
+    if (m.role !== 'user') continue;
+    if (typeof m.content === 'string') return m.content;
+    const texts = m.content.filter((b) => b.type === 'text').map((b) => b.text ?? '');
+    if (texts.length > 0) return texts.join('');
+    return '';
+  }
+  return '';
+}
+
+/**
+ * Build the harness; `config` is merged over a provider `fake` and default model `fake/fake-gpt` (OpenAI API)
+ * or `fake/fake-claude` (Anthropic API).
+ */
+export async function runtimeHarness(t: TestContext, script: Script, config: Partial<Config> = {}, api: 'openai-completions' | 'anthropic-messages' = 'openai-completions'): Promise<RuntimeHarness> {
+  const fake = api === 'openai-completions' ? await startFakeOpenAi(script) : await startFakeAnthropic(script);
   const store = tempStore(t);
   const full: Config = {
-    models: { providers: { fake: { api: 'openai-completions', baseUrl: fake.url, apiKey: 'sk-test-harness-key' } } },
+    models: { providers: { fake: { api, baseUrl: fake.url, apiKey: 'sk-test-harness-key' } } },
     ...config,
-    agents: { ...config.agents, defaults: { model: 'fake/fake-gpt', ...config.agents?.defaults } },
+    agents: { ...config.agents, defaults: { model: api === 'openai-completions' ? 'fake/fake-gpt' : 'fake/fake-claude', ...config.agents?.defaults } },
   } as Config;
   const resolved = resolveAgents(full, {});
   const runtime = new AgentRuntime({ store, log: pino({ level: 'silent' }), config: () => resolved, createProvider });
