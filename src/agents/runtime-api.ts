@@ -6,7 +6,10 @@ export type RunOrigin =
   | { readonly kind: 'cli-local' }
   | { readonly kind: 'subagent'; readonly parentSessionKey: string; readonly parentRunId: string }
   | { readonly kind: 'announce'; readonly childSessionKey: string }
-  | { readonly kind: 'agent-send'; readonly fromSessionKey: string };
+  | { readonly kind: 'agent-send'; readonly fromSessionKey: string }
+  | { readonly kind: 'cron'; readonly jobId: string }
+  | { readonly kind: 'heartbeat' }
+  | { readonly kind: 'channel'; readonly channel: string; readonly senderId: string };
 
 /** Lifecycle of a run. `queued` waits for its session's previous run or a concurrency slot. */
 export type RunStatus = 'queued' | 'running' | 'ok' | 'error' | 'aborted' | 'timeout';

@@ -107,6 +107,76 @@ export const MIGRATIONS: readonly string[] = [
     updated_at_ms INTEGER NOT NULL
   ) STRICT;
   `,
+  // 3: cron jobs with their run ledger, queued system events, and chat-channel DM pairing.
+  `
+  CREATE TABLE cron_jobs (
+    job_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    schedule TEXT NOT NULL,
+    target TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    wake TEXT NOT NULL,
+    delivery TEXT,
+    delete_after_run INTEGER NOT NULL,
+    next_run_at_ms INTEGER,
+    consecutive_errors INTEGER NOT NULL DEFAULT 0,
+    last_run_at_ms INTEGER,
+    last_status TEXT,
+    last_error TEXT,
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX cron_jobs_next ON cron_jobs(enabled, next_run_at_ms);
+
+  -- The ledger: a row per (job, scheduled time) is inserted before the run starts, in the same transaction
+  -- that advances the job, so each scheduled time runs at most once across restarts and gateways.
+  CREATE TABLE cron_runs (
+    job_id TEXT NOT NULL,
+    scheduled_at_ms INTEGER NOT NULL,
+    run_id TEXT NOT NULL,
+    manual INTEGER NOT NULL,
+    started_at_ms INTEGER NOT NULL,
+    ended_at_ms INTEGER,
+    status TEXT NOT NULL,
+    error TEXT,
+    summary TEXT,
+    PRIMARY KEY (job_id, scheduled_at_ms)
+  ) STRICT;
+  CREATE INDEX cron_runs_started ON cron_runs(job_id, started_at_ms);
+
+  -- System events waiting for an agent's main session (consumed by a woken turn or the heartbeat).
+  CREATE TABLE system_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_key TEXT NOT NULL,
+    text TEXT NOT NULL,
+    source TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX system_events_session ON system_events(session_key, id);
+
+  -- Chat-channel DM pairing: codes handed to unknown senders, and the senders the owner approved.
+  CREATE TABLE channel_pairing_requests (
+    channel TEXT NOT NULL,
+    code TEXT NOT NULL,
+    sender_id TEXT NOT NULL,
+    sender_name TEXT,
+    chat_id TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    expires_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (channel, code),
+    UNIQUE (channel, sender_id)
+  ) STRICT;
+  CREATE TABLE channel_allowed_senders (
+    channel TEXT NOT NULL,
+    sender_id TEXT NOT NULL,
+    sender_name TEXT,
+    approved_at_ms INTEGER NOT NULL,
+    approved_by TEXT NOT NULL,
+    PRIMARY KEY (channel, sender_id)
+  ) STRICT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
