@@ -130,6 +130,15 @@ describe('PE-MISCLASSIFIED-COOLDOWN', () => {
     await cliAgentFails(/rejected its credential \(key sha256:[0-9a-f]{12} from config\)/, /clawgate config set models\.providers\.fake\.apiKey <key>, or run: clawgate models reset fake$/m);
     assert.equal(calls(), before + 1, 'a rejected credential is not sent again');
 
+    // `clawgate status` names the cause too: a finding with the fix, and the last failed run.
+    const status = await cli(['status', '--json']);
+    const doc = JSON.parse(status.stdout) as { gateway: { agents: { providers: { id: string; state: string }[]; lastFailure?: { code: string; providerId?: string } } }; findings: { id: string; fix: string }[] };
+    assert.deepEqual(doc.gateway.agents.providers.map((p) => [p.id, p.state]), [['fake', 'credential-rejected']]);
+    assert.equal(doc.gateway.agents.lastFailure?.code, 'PROVIDER_AUTH');
+    assert.equal(doc.gateway.agents.lastFailure?.providerId, 'fake');
+    assert.match(doc.findings.find((f) => f.id === 'provider-credential-rejected')!.fix, /models\.providers\.fake\.apiKey/);
+    assert.equal(leakedPiece(status.stdout, ag.apiKey), undefined);
+
     // A restart does not forget the mark.
     await ag.restart();
     op.close();
