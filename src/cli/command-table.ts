@@ -74,6 +74,27 @@ export const COMMAND_LOADERS: Record<string, (program: Command, ctx: Ctx) => Pro
     const mods = await Promise.all([import('./commands/models/list.js'), import('./commands/models/status.js'), import('./commands/models/reset.js')]);
     return [group(program, 'models', 'models and provider health (cooldowns, rejected keys)', mods, ctx)];
   },
+  async cron(program, ctx) {
+    const mods = await Promise.all([
+      import('./commands/cron/add.js'),
+      import('./commands/cron/list.js'),
+      import('./commands/cron/edit.js'),
+      import('./commands/cron/rm.js'),
+      import('./commands/cron/enable.js'),
+      import('./commands/cron/disable.js'),
+      import('./commands/cron/run.js'),
+      import('./commands/cron/runs.js'),
+    ]);
+    return [group(program, 'cron', 'scheduled jobs: add, list, edit, run and their run history', mods, ctx)];
+  },
+  async pairing(program, ctx) {
+    const mods = await Promise.all([import('./commands/pairing/list.js'), import('./commands/pairing/approve.js'), import('./commands/pairing/reject.js')]);
+    return [group(program, 'pairing', 'approve who may talk to the agent over a chat channel (DM pairing codes)', mods, ctx)];
+  },
+  async channels(program, ctx) {
+    const mods = await Promise.all([import('./commands/channels/status.js')]);
+    return [group(program, 'channels', 'chat channels (Telegram): state and problems', mods, ctx)];
+  },
   async backup(program, ctx) {
     const mods = await Promise.all([import('./commands/backup/create.js'), import('./commands/backup/verify.js'), import('./commands/backup/restore.js')]);
     return [group(program, 'backup', 'create, verify and restore backups of the state dir', mods, ctx)];

@@ -1,13 +1,13 @@
 import { isSecretKey } from '../logging/redact.js';
 
 /** Config key paths that hold secrets; `*` matches one key (a provider id). */
-export const SECRET_CONFIG_PATHS: ReadonlySet<string> = new Set(['gateway.auth.token', 'models.providers.*.apiKey']);
+export const SECRET_CONFIG_PATHS: ReadonlySet<string> = new Set(['gateway.auth.token', 'models.providers.*.apiKey', 'channels.telegram.botToken']);
 
 /** Header maps whose entries are secret when the header name is (Authorization, x-api-key, Cookie, ...). */
 const SECRET_HEADER_PARENTS: readonly string[] = ['models.providers.*.headers'];
 
 /** URLs whose user:password part is hidden (such a config is refused, but never show one anyway). */
-const URL_PATHS: readonly string[] = ['models.providers.*.baseUrl'];
+const URL_PATHS: readonly string[] = ['models.providers.*.baseUrl', 'channels.telegram.apiRoot'];
 
 function matches(pattern: string, path: string): boolean {
   const p = pattern.split('.');

@@ -1,6 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { compile } from '../protocol/schema.js';
 import { agentConfigProblems } from './agent-problems.js';
+import { channelConfigProblems } from './channel-problems.js';
+import { DURATION_PATTERN, intervalProblem } from '../cron/duration.js';
 
 const closed = { additionalProperties: false } as const;
 
@@ -78,6 +80,43 @@ const AgentSchema = Type.Object(
   closed,
 );
 
+/** Bounds of channels.telegram. */
+export const TELEGRAM_CONFIG_LIMITS = { allowFrom: 1024, groups: 1024, maxPendingCap: 100, codeTtlMinutesCap: 7 * 24 * 60 } as const;
+
+/** A Telegram user id (digits) or @username, as a string or a number. */
+const TelegramPeer = Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Integer()]);
+
+const TelegramSchema = Type.Object(
+  {
+    enabled: Type.Optional(Type.Boolean()),
+    botToken: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    tokenFile: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+    apiRoot: Type.Optional(Type.String({ pattern: '^[hH][tT][tT][pP][sS]?://', maxLength: 2048 })),
+    dmPolicy: Type.Optional(Type.Union([Type.Literal('pairing'), Type.Literal('allowlist'), Type.Literal('open'), Type.Literal('disabled')])),
+    allowFrom: Type.Optional(Type.Array(TelegramPeer, { maxItems: TELEGRAM_CONFIG_LIMITS.allowFrom })),
+    groups: Type.Optional(
+      Type.Object(
+        {
+          policy: Type.Optional(Type.Union([Type.Literal('disabled'), Type.Literal('allowlist'), Type.Literal('open')])),
+          requireMention: Type.Optional(Type.Boolean()),
+          allow: Type.Optional(Type.Array(TelegramPeer, { maxItems: TELEGRAM_CONFIG_LIMITS.groups })),
+        },
+        closed,
+      ),
+    ),
+    pairing: Type.Optional(
+      Type.Object(
+        {
+          codeTtlMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: TELEGRAM_CONFIG_LIMITS.codeTtlMinutesCap })),
+          maxPending: Type.Optional(Type.Integer({ minimum: 1, maximum: TELEGRAM_CONFIG_LIMITS.maxPendingCap })),
+        },
+        closed,
+      ),
+    ),
+  },
+  closed,
+);
+
 /** clawgate.json, validated: unknown keys and wrong types are errors naming the key path. */
 export const ConfigSchema = Type.Object(
   {
@@ -100,6 +139,8 @@ export const ConfigSchema = Type.Object(
                 model: Type.Optional(ModelRef),
                 timeoutSeconds: Type.Optional(Seconds),
                 maxConcurrent: Type.Optional(Type.Integer({ minimum: 1, maximum: CONFIG_LIMITS.maxConcurrent })),
+                // Off unless set: every interval, main sessions with queued system events get one turn.
+                heartbeat: Type.Optional(Type.Object({ every: Type.Optional(Type.String({ pattern: DURATION_PATTERN, maxLength: 32 })) }, closed)),
                 subagents: Type.Optional(
                   Type.Object(
                     {
@@ -120,6 +161,7 @@ export const ConfigSchema = Type.Object(
         closed,
       ),
     ),
+    channels: Type.Optional(Type.Object({ telegram: Type.Optional(TelegramSchema) }, closed)),
     gateway: Type.Optional(
       Type.Object(
         {
@@ -194,5 +236,9 @@ export function semanticProblems(config: Config): string[] {
     problems.push(`gateway.auth.mode: "none" is allowed only with a loopback bind (gateway.bind is "${eff.bind}")`);
   }
   problems.push(...agentConfigProblems(config));
+  const heartbeat = config.agents?.defaults?.heartbeat?.every;
+  const heartbeatProblem = heartbeat === undefined ? undefined : intervalProblem('agents.defaults.heartbeat.every', heartbeat);
+  if (heartbeatProblem) problems.push(heartbeatProblem);
+  problems.push(...channelConfigProblems(config));
   return problems;
 }

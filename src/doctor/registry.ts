@@ -10,6 +10,7 @@ import { pendingRequests } from './checks/pending-requests.js';
 import { portOwner } from './checks/port-owner.js';
 import { stateDirPermissions } from './checks/state-dir-permissions.js';
 import { storeIntegrity } from './checks/store-integrity.js';
+import { telegramChannel } from './checks/telegram-channel.js';
 import type { DoctorCheck } from './types.js';
 
 /** Every doctor check, in report order (docs/doctor.md lists the same). */
@@ -25,5 +26,6 @@ export const CHECKS: readonly DoctorCheck[] = [
   expiredRequests,
   logsWritable,
   modelProviders,
+  telegramChannel,
   clock,
 ];

@@ -4,6 +4,8 @@ import type { ResolvedToken } from '../auth/gateway-token.js';
 import type { AuthRateLimiter } from '../auth/rate-limit.js';
 import type { EffectiveGatewayConfig } from '../config/schema.js';
 import type { StatePaths } from '../config/paths.js';
+import type { Channels } from '../channels/channel.js';
+import type { CronService } from '../cron/scheduler.js';
 import type { Actor } from '../pairing/actor.js';
 import type { Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
@@ -26,6 +28,10 @@ export interface GatewayContext {
   readonly authLimiter: AuthRateLimiter;
   /** The agent runtime: runs, sessions, models and provider health. */
   readonly agents: AgentRuntimeApi;
+  /** The chat channels (Telegram): status, delivery, close. */
+  readonly channels: Channels;
+  /** The cron scheduler: jobs, the run ledger, manual runs. */
+  readonly cron: CronService;
   /** Apply what this process just wrote to the store (events, socket closes); other processes' writes are polled. */
   syncStore(): void;
   /** Re-resolve the gateway token (flag, env, config as it is now), validate it, and use it from now on. */

@@ -5,6 +5,8 @@ import { CONFIG_METHODS } from '../config/rpc-methods.js';
 import { AUTH_METHODS } from '../auth/rpc-methods.js';
 import { LOGGING_METHODS } from '../logging/rpc-methods.js';
 import { AGENT_METHODS } from '../agents/rpc-methods.js';
+import { CRON_METHODS } from '../cron/rpc-methods.js';
+import { CHANNEL_METHODS } from '../channels/rpc-methods.js';
 import type { BoundMethod } from './handler.js';
 import { GATEWAY_INFO_METHODS } from './methods/gateway-info.js';
 
@@ -15,7 +17,7 @@ export interface ServedMethod extends BoundMethod {
 }
 
 /** Every domain's bound methods, compiled once. Each definition must have exactly one handler. */
-export function buildMethodTable(groups: ReadonlyArray<readonly BoundMethod[]> = [GATEWAY_INFO_METHODS, PAIRING_METHODS, CONFIG_METHODS, AUTH_METHODS, LOGGING_METHODS, AGENT_METHODS]): Map<string, ServedMethod> {
+export function buildMethodTable(groups: ReadonlyArray<readonly BoundMethod[]> = [GATEWAY_INFO_METHODS, PAIRING_METHODS, CONFIG_METHODS, AUTH_METHODS, LOGGING_METHODS, AGENT_METHODS, CRON_METHODS, CHANNEL_METHODS]): Map<string, ServedMethod> {
   const table = new Map<string, ServedMethod>();
   for (const m of groups.flat()) {
     if (table.has(m.def.name)) throw new Error(`method ${m.def.name} bound twice`);

@@ -24,6 +24,9 @@ import { AgentRuntime } from '../agents/runtime.js';
 import { ConfigSource } from '../agents/config-source.js';
 import { createProvider } from '../agents/providers/provider-factory.js';
 import type { Config } from '../config/schema.js';
+import { createChannels } from '../channels/registry.js';
+import { CronService } from '../cron/scheduler.js';
+import { Heartbeat, heartbeatEveryMs } from '../cron/heartbeat.js';
 
 export interface GatewayServerOptions {
   store: Store;
@@ -64,6 +67,14 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   let boundPort = opts.config.port;
   const agentConfig = new ConfigSource(opts.paths.configPath, opts.env ?? process.env, log, opts.fullConfig);
   const agents = new AgentRuntime({ store: opts.store, log, config: () => agentConfig.current(), createProvider });
+  // Announce delivery goes through the chat channels; an unconfigured channel fails with its cause.
+  const deliver = (target: { channel: string; to: string }, text: string): Promise<void> => {
+    return context.channels.deliver(target, text);
+  };
+  const cron = new CronService({ store: opts.store, runtime: agents, log, deliver });
+  const heartbeatMs = heartbeatEveryMs(opts.fullConfig);
+  const heartbeat = heartbeatMs !== undefined ? new Heartbeat({ store: opts.store, runtime: agents, log, everyMs: heartbeatMs }) : undefined;
+  const channels = createChannels(opts.fullConfig, { store: opts.store, runtime: agents, log, stateDir: opts.paths.stateDir, env: opts.env ?? process.env });
   const context: GatewayContext = {
     store: opts.store,
     paths: opts.paths,
@@ -75,6 +86,8 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     broadcaster,
     log,
     agents,
+    channels,
+    cron,
     authLimiter: new AuthRateLimiter(),
     syncStore: () => safely(() => watcher.pollIfWrittenHere()),
     port: () => boundPort,
@@ -117,6 +130,9 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   const watch = setInterval(() => safely(() => watcher.poll()), STORE_WATCH_INTERVAL_MS);
   tick.unref();
   watch.unref();
+  cron.start();
+  heartbeat?.start();
+  channels.start();
 
   return {
     context,
@@ -124,7 +140,13 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     host: opts.config.host,
     async close() {
       clearInterval(tick);
+      cron.stop();
+      heartbeat?.stop();
+      // No new inbound messages; in-flight replies stop waiting; the poller lock is released.
+      await channels.close();
       await agents.close();
+      // Runs the stop aborted are recorded (as aborted) before the store closes.
+      await cron.settled();
       clearInterval(watch);
       const frame = JSON.stringify(eventFrameOf('shutdown', { reason: 'gateway stopping', restartExpectedMs: null }));
       for (const conn of connections) {

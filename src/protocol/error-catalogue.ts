@@ -64,6 +64,7 @@ export const ERROR_CATALOGUE = {
   UNKNOWN_AGENT: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   UNKNOWN_RUN: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   UNKNOWN_PROVIDER: { wire: 'INVALID_REQUEST', kind: 'not-found' },
+  UNKNOWN_CRON_JOB: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   MODEL_NOT_CONFIGURED: { wire: 'INVALID_REQUEST', kind: 'config' },
   AGENT_QUEUE_FULL: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
   AGENTS_STOPPING: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
@@ -76,6 +77,10 @@ export const ERROR_CATALOGUE = {
   PROVIDER_BAD_REQUEST: { wire: 'UNAVAILABLE', kind: 'provider' },
   PROVIDER_NETWORK: { wire: 'UNAVAILABLE', kind: 'provider', retryable: true },
   PROVIDER_INVALID_RESPONSE: { wire: 'UNAVAILABLE', kind: 'provider', retryable: true },
+  // Chat channels (issue 5)
+  UNKNOWN_CHANNEL: { wire: 'INVALID_REQUEST', kind: 'not-found' },
+  UNKNOWN_PAIRING_CODE: { wire: 'INVALID_REQUEST', kind: 'not-found' },
+  CHANNEL_UNAVAILABLE: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
   // Local (CLI, client, config, store); never sent by the gateway
   USAGE: { wire: 'INVALID_REQUEST', kind: 'usage' },
   CONFIG_INVALID: { wire: 'INVALID_REQUEST', kind: 'config' },

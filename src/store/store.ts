@@ -1,10 +1,14 @@
 import { AuditLog } from './audit.js';
+import { ChannelPairing } from './channel-pairing.js';
+import { CronJobs } from './cron-jobs.js';
+import { CronRuns } from './cron-runs.js';
 import { openDatabase, type Db } from './database.js';
 import { DeviceTokens } from './device-tokens.js';
 import { Devices } from './devices.js';
 import { PendingRequests } from './pending-requests.js';
 import { ProviderStates } from './provider-states.js';
 import { Sessions } from './sessions.js';
+import { SystemEvents } from './system-events.js';
 import { Transcripts } from './transcripts.js';
 
 /** state.db with one module per aggregate. All changes go through `write` (BEGIN IMMEDIATE). */
@@ -17,6 +21,10 @@ export class Store {
   readonly sessions: Sessions;
   readonly transcripts: Transcripts;
   readonly providerStates: ProviderStates;
+  readonly cronJobs: CronJobs;
+  readonly cronRuns: CronRuns;
+  readonly systemEvents: SystemEvents;
+  readonly channelPairing: ChannelPairing;
 
   private constructor(db: Db) {
     this.db = db;
@@ -27,6 +35,10 @@ export class Store {
     this.sessions = new Sessions(db);
     this.transcripts = new Transcripts(db);
     this.providerStates = new ProviderStates(db);
+    this.cronJobs = new CronJobs(db);
+    this.cronRuns = new CronRuns(db);
+    this.systemEvents = new SystemEvents(db);
+    this.channelPairing = new ChannelPairing(db);
   }
 
   /** Open (creating or migrating) the store at path. */

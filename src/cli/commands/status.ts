@@ -63,6 +63,11 @@ export function register(program: Command, ctx: () => CliContext): void {
       for (const p of gateway?.agents?.providers ?? []) {
         findings.push({ id: `provider-${p.state}`, message: `model provider ${p.id}: ${p.state}${p.errorClass ? ` (${p.errorClass})` : ''}${p.untilMs ? ` until ${new Date(p.untilMs).toISOString()}` : ''}${p.detail ? `; ${p.detail}` : ''}`, fix: p.fix ?? `clawgate models status; clawgate models reset ${p.id}` });
       }
+      for (const ch of gateway?.channels ?? []) {
+        if (ch.state === 'failed' || ch.state === 'conflict') {
+          findings.push({ id: `channel-${ch.state}`, message: `${ch.channel} channel ${ch.state}${ch.lastError ? `: ${ch.lastError}` : ''}`, fix: ch.fix ?? `clawgate channels status; see docs/${ch.channel}.md` });
+        }
+      }
       if (gatewayStateDirId && gatewayStateDirId !== cli.stateDirId && target.local) {
         findings.push({ id: 'state-dir-mismatch', message: `this CLI looks at ${cli.stateDir}, the gateway owns another state dir (id ${gatewayStateDirId})`, fix: 'run with the gateway\'s CLAWGATE_STATE_DIR or --profile' });
       }
@@ -93,6 +98,10 @@ export function register(program: Command, ctx: () => CliContext): void {
           lines.push(`  agents    ${gateway.agents.sessions} sessions, ${gateway.agents.activeRuns} runs active`);
           const f = gateway.agents.lastFailure;
           if (f) lines.push(`  last failed run ${duration(Date.now() - f.atMs)} ago in ${f.sessionKey}: ${f.code}: ${f.message}`);
+        }
+        const configured = (gateway.channels ?? []).filter((ch) => ch.configured);
+        if (configured.length > 0) {
+          lines.push(`  channels  ${configured.map((ch) => `${ch.channel} ${ch.state}${ch.account ? ` (${ch.account})` : ''}${ch.pendingPairings ? `, ${ch.pendingPairings} pairing code${ch.pendingPairings === 1 ? '' : 's'} pending` : ''}`).join('; ')}`);
         }
       } else {
         lines.push(`Gateway     ${doc.reachable ? 'refused this CLI' : 'not reachable'} at ${target.url}: ${error?.message}`);

@@ -71,6 +71,7 @@ const statusMethod = bindMethod(status, (_params, { gateway, session }) => {
     stateDirId: gateway.stateDirId,
   };
   result.agents = agentsStatus(gateway);
+  result.channels = gateway.channels.status();
   if (session.scopes.includes('operator.admin')) {
     result.stateDir = gateway.paths.stateDir;
     result.configPath = gateway.paths.configPath;

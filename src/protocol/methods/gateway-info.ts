@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { ChannelStatusSchema } from './channels.js';
 import { defineMethod } from './define.js';
 
 const closed = { additionalProperties: false } as const;
@@ -46,6 +47,8 @@ export const status = defineMethod({
     stateDirId: Type.String(),
     stateDir: Type.Optional(Type.String()),
     configPath: Type.Optional(Type.String()),
+    /** Chat channels (Telegram): state, last error and fix. */
+    channels: Type.Optional(Type.Array(ChannelStatusSchema)),
     agents: Type.Optional(
       Type.Object({
         sessions: Type.Integer({ minimum: 0 }),

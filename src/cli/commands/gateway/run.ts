@@ -37,7 +37,7 @@ export function register(gateway: Command, ctx: () => CliContext): void {
         logsDir: c.paths.logsDir,
         consoleLevel: consoleLevelFromEnv(c.io.env),
         console: (line) => c.io.err(line),
-        secrets: secretTracker([c.globals.token, c.io.env['CLAWGATE_GATEWAY_TOKEN']], () => running?.context.gatewayToken.secret?.reveal()),
+        secrets: secretTracker([c.globals.token, c.io.env['CLAWGATE_GATEWAY_TOKEN'], c.io.env['TELEGRAM_BOT_TOKEN']], () => running?.context.gatewayToken.secret?.reveal()),
       });
       const log = logger.log;
       const server = await runGateway({

@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import type { CronJob } from '../../../cron/job.js';
+import type { CliContext } from '../../context.js';
+import { withRunningGateway } from '../../gateway-required.js';
+import { resolveJobId } from './job-ref.js';
+import { renderJob } from './render.js';
+
+/** `clawgate cron disable ID`. */
+export function register(cron: Command, ctx: () => CliContext): void {
+  cron
+    .command('disable')
+    .description('disable a job (it keeps its history)')
+    .argument('<id>', 'job id or a unique prefix')
+    .option('--json', 'print the job as JSON')
+    .action(async (ref: string, opts: { json?: boolean }) => {
+      const c = ctx();
+      const job = await withRunningGateway(c, ['cron.list', 'cron.update'], async (client) => client.request<CronJob>('cron.update', { id: await resolveJobId(client, ref), patch: { enabled: false } }));
+      if (opts.json || c.json) c.printJson(job);
+      else c.io.out(renderJob('disabled', job));
+    });
+}

@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compile } from '../protocol/schema.js';
+import { cronAdd, cronUpdate, METHODS } from '../protocol/methods/index.js';
+import { buildMethodTable } from '../gateway/method-table.js';
+
+test('cron methods are served with OpenClaw scopes: reads need operator.read, changes operator.admin', () => {
+  const table = buildMethodTable();
+  const scopes = Object.fromEntries(['cron.list', 'cron.status', 'cron.runs', 'cron.add', 'cron.update', 'cron.remove', 'cron.run'].map((m) => [m, METHODS.get(m)?.scope]));
+  assert.deepEqual(scopes, {
+    'cron.list': 'operator.read',
+    'cron.status': 'operator.read',
+    'cron.runs': 'operator.read',
+    'cron.add': 'operator.admin',
+    'cron.update': 'operator.admin',
+    'cron.remove': 'operator.admin',
+    'cron.run': 'operator.admin',
+  });
+  for (const name of Object.keys(scopes)) assert.ok(table.has(name), `${name} has a handler`);
+});
+
+test('cron.add params: OpenClaw field names, closed objects, bounded texts', () => {
+  const check = compile(cronAdd.params);
+  assert.ok(check.check({ name: 'n', schedule: { kind: 'cron', expr: '0 9 * * *', tz: 'Europe/Berlin' }, sessionTarget: 'isolated', wakeMode: 'now', payload: { kind: 'agentTurn', message: 'hi' }, delivery: { mode: 'announce', channel: 'telegram', to: '1' } }));
+  assert.ok(check.check({ name: 'n', schedule: { kind: 'at', at: '+20m' }, payload: { kind: 'systemEvent', text: 'x' } }));
+  assert.ok(!check.check({ name: 'x'.repeat(201), schedule: { kind: 'at', at: '+20m' }, payload: { kind: 'systemEvent', text: 'x' } }), 'name over 200');
+  assert.ok(!check.check({ name: 'n', schedule: { kind: 'every', everyMs: 60_000, extra: 1 }, payload: { kind: 'systemEvent', text: 'x' } }), 'closed schedule');
+  assert.ok(!check.check({ name: 'n', schedule: { kind: 'at', at: '+1m' }, payload: { kind: 'agentTurn', message: '' } }), 'empty message');
+  assert.ok(compile(cronUpdate.params).check({ id: 'j', patch: { enabled: false } }));
+  assert.ok(!compile(cronUpdate.params).check({ id: 'j', patch: { bogus: 1 } }), 'closed patch');
+});
