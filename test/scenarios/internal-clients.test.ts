@@ -9,7 +9,7 @@ import { lastOf } from '../helpers/runtime-harness.js';
 
 // PD-INTERNAL-CLIENT-AS-DEVICE (scenarios.md, section C): sub-agents and agent-to-agent sends are in-process
 // runtime calls. With zero paired devices they succeed, nothing gets paired, and no pairing or scope event is
-// written. A remote client that claims an internal client id gets no bypass. (The cron part comes with cron.)
+// written. A remote client that claims an internal client id gets no bypass. Cron runs are internal too.
 
 let gw: RunningGateway;
 let fake: FakeModelServer;
@@ -86,6 +86,26 @@ describe('PD-INTERNAL-CLIENT-AS-DEVICE', () => {
     assert.equal(devices(), 0, 'devices list stays empty');
     assert.deepEqual(pendingRows(gw.stateDir), []);
     assert.deepEqual(auditRows(gw.stateDir), [], 'no pairing or scope audit events at all');
+  });
+
+  test('PD-INTERNAL-CLIENT-AS-DEVICE: a cron run (isolated agent turn) succeeds with zero paired devices; nothing is paired', async () => {
+    const owner = await rawConnect(gw.url, { auth: { token: gw.token! }, scopes: ['operator.admin'] });
+    assert.equal(owner.response?.ok, true, JSON.stringify(owner.response?.error));
+    const added = await rpc(owner.ws, 'cron.add', { name: 'internal', schedule: { kind: 'every', everyMs: 3_600_000 }, sessionTarget: 'isolated', payload: { kind: 'agentTurn', message: 'child task' } });
+    assert.equal(added.ok, true, JSON.stringify(added.error));
+    const ran = await rpc(owner.ws, 'cron.run', { id: added.payload.id });
+    assert.equal(ran.ok, true, JSON.stringify(ran.error));
+    const waited = await rpc(owner.ws, 'agent.wait', { runId: ran.payload.runId, timeoutMs: 20_000 });
+    assert.equal(waited.payload.status, 'ok', JSON.stringify(waited.payload));
+    let entries: { status: string }[] = [];
+    for (let i = 0; i < 100 && entries[0]?.status !== 'ok'; i++) {
+      entries = (await rpc(owner.ws, 'cron.runs', { id: added.payload.id })).payload.entries;
+      if (entries[0]?.status !== 'ok') await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(entries[0]?.status, 'ok');
+    owner.ws.close();
+    assert.equal(devices(), 0, 'devices list stays empty');
+    assert.deepEqual(auditRows(gw.stateDir), [], 'no pairing or scope audit events');
   });
 
   test('PD-INTERNAL-CLIENT-AS-DEVICE: a remote client claiming an internal client id (gateway-client/backend) gets no bypass', async () => {
