@@ -5,7 +5,7 @@ import { ClawgateError } from '../protocol/error-catalogue.js';
 import type { Store } from '../store/store.js';
 import type { Channels, ChannelStatus, ChannelTarget } from './channel.js';
 import { telegramSettings } from './telegram/config.js';
-import { TelegramChannel } from './telegram/channel.js';
+import type { TelegramChannel } from './telegram/channel.js';
 import { assertKnownChannel, TELEGRAM } from './known.js';
 import { resolveBotToken } from './telegram/token.js';
 
@@ -54,13 +54,14 @@ export class GatewayChannels implements Channels {
   }
 }
 
-/** Build the channels of a config (not started). */
-export function createChannels(config: Config | undefined, deps: ChannelDeps): GatewayChannels {
+/** Build the channels of a config (not started). grammY is loaded only when Telegram is configured. */
+export async function createChannels(config: Config | undefined, deps: ChannelDeps): Promise<GatewayChannels> {
   const cfg = config?.channels?.telegram;
   if (!cfg) return new GatewayChannels(undefined, false);
   const settings = telegramSettings(cfg);
   if (!settings.enabled) return new GatewayChannels(undefined, true);
   const token = resolveBotToken(cfg, deps.env, deps.stateDir);
+  const { TelegramChannel } = await import('./telegram/channel.js');
   const telegram = new TelegramChannel({ settings, token, store: deps.store, runtime: deps.runtime, log: deps.log, stateDir: deps.stateDir, ...(deps.lockDir ? { lockDir: deps.lockDir } : {}) });
   return new GatewayChannels(telegram, true);
 }

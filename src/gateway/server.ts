@@ -74,7 +74,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   const cron = new CronService({ store: opts.store, runtime: agents, log, deliver });
   const heartbeatMs = heartbeatEveryMs(opts.fullConfig);
   const heartbeat = heartbeatMs !== undefined ? new Heartbeat({ store: opts.store, runtime: agents, log, everyMs: heartbeatMs }) : undefined;
-  const channels = createChannels(opts.fullConfig, { store: opts.store, runtime: agents, log, stateDir: opts.paths.stateDir, env: opts.env ?? process.env });
+  const channels = await createChannels(opts.fullConfig, { store: opts.store, runtime: agents, log, stateDir: opts.paths.stateDir, env: opts.env ?? process.env });
   const context: GatewayContext = {
     store: opts.store,
     paths: opts.paths,
