@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { tempStore } from '../../test/helpers/temp-store.js';
 import { Store } from '../store/store.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
-import { approvePairingCode, newPairingCode, normalizePairingCode, PAIRING_CODE_ALPHABET, rejectPairingCode, requestPairingCode } from './pairing.js';
+import { approvePairingCode, newPairingCode, normalizePairingCode, PAIRING_CODE_ALPHABET, rejectPairingCode, requestPairingCode, revokeSender } from './pairing.js';
 
 const sender = (id: string) => ({ channel: 'telegram', senderId: id, senderName: `user ${id}`, chatId: id });
 const HOUR = 60 * 60_000;
@@ -69,4 +69,23 @@ test('an expired or unknown code cannot be approved; reject removes a code', (t)
   assert.equal(store.channelPairing.isAllowed('telegram', '8'), false);
   assert.throws(() => rejectPairingCode(store, 'telegram', fresh.request.code, 5002), (e: unknown) => e instanceof ClawgateError && e.code === 'UNKNOWN_PAIRING_CODE');
   assert.throws(() => approvePairingCode(store, 'telegram', 'nope', 'x', 5002), /not a pairing code/);
+});
+
+test('revoke takes an approval back, by user id or @username in any case; the sender then gets a new code', (t) => {
+  const store = tempStore(t);
+  const approve = (id: string, name: string) => {
+    const r = requestPairingCode(store, { ...sender(id), senderName: name }, 1000);
+    if (r.kind !== 'issued') return assert.fail(r.kind);
+    approvePairingCode(store, 'telegram', r.request.code, 'cli-local', 2000);
+  };
+  approve('42', '@Alice');
+  approve('43', 'Bob Smith');
+  assert.equal(revokeSender(store, 'telegram', '@alice').senderId, '42');
+  assert.equal(store.channelPairing.isAllowed('telegram', '42'), false);
+  assert.equal(store.channelPairing.isAllowed('telegram', '43'), true, 'only the named sender');
+  assert.equal(requestPairingCode(store, { ...sender('42'), senderName: '@Alice' }, 3000).kind, 'issued');
+  assert.equal(revokeSender(store, 'telegram', ' 43 ').senderName, 'Bob Smith');
+  for (const unknown of ['42', '@alice', '@bob', '999']) {
+    assert.throws(() => revokeSender(store, 'telegram', unknown), (e: unknown) => e instanceof ClawgateError && e.code === 'UNKNOWN_CHANNEL_SENDER', unknown);
+  }
 });

@@ -101,6 +101,33 @@ export function rejectPairingCode(store: Store, channel: string, input: string, 
   });
 }
 
+/**
+ * Revoke an approved sender, named by user id or `@username` (the name they had when approved, any case): they
+ * no longer reach the agent; with dmPolicy pairing their next message gets a new code.
+ */
+export function revokeSender(store: Store, channel: string, input: string): ChannelAllowedSender {
+  return store.write(() => {
+    const wanted = input.trim();
+    const allowed = store.channelPairing.allowed(channel);
+    const matches = wanted.startsWith('@')
+      ? allowed.filter((s) => s.senderName?.toLowerCase() === wanted.toLowerCase())
+      : allowed.filter((s) => s.senderId === wanted);
+    if (matches.length > 1) {
+      throw new ClawgateError('AMBIGUOUS_ID', `${wanted.slice(0, 64)} names ${matches.length} approved ${channel} senders (${matches.map((s) => s.senderId).join(', ')}); revoke by user id`, { channel });
+    }
+    const sender = matches[0];
+    if (!sender) {
+      throw new ClawgateError(
+        'UNKNOWN_CHANNEL_SENDER',
+        `no approved ${channel} sender ${wanted.slice(0, 64)}; see clawgate pairing list ${channel} (senders in channels.${channel}.allowFrom are removed in config, not here)`,
+        { channel },
+      );
+    }
+    store.channelPairing.disallow(channel, sender.senderId);
+    return sender;
+  });
+}
+
 /** Pending codes and allowed senders of a channel (or all channels). */
 export function listChannelPairing(store: Store, channel: string | undefined, nowMs: number): { pending: ChannelPairingRequest[]; allowed: ChannelAllowedSender[] } {
   return { pending: store.channelPairing.pending(channel, nowMs), allowed: store.channelPairing.allowed(channel) };

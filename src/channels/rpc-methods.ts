@@ -1,7 +1,7 @@
 import { bindMethod, type BoundMethod } from '../gateway/handler.js';
-import { channelPairingApprove, channelPairingList, channelPairingReject, channelsStatus } from '../protocol/methods/index.js';
+import { channelPairingApprove, channelPairingList, channelPairingReject, channelPairingRevoke, channelsStatus } from '../protocol/methods/index.js';
 import type { Channels } from './channel.js';
-import { approvePairingCode, listChannelPairing, rejectPairingCode } from './pairing.js';
+import { approvePairingCode, listChannelPairing, rejectPairingCode, revokeSender } from './pairing.js';
 import { assertKnownChannel } from './known.js';
 
 /** What an approved sender is told when the approval came through the running gateway. */
@@ -17,7 +17,7 @@ export async function notifyApproved(channels: Channels, channel: string, chatId
   }
 }
 
-/** channels.status and channel.pairing.*: thin bindings of the channels and the pairing operations the CLI fallback also uses. */
+/** channels.status and channel.pairing.* (list, approve, reject, revoke): thin bindings of the channels and the pairing operations the CLI fallback also uses. */
 export const CHANNEL_METHODS: readonly BoundMethod[] = [
   bindMethod(channelsStatus, (_p, { gateway }) => ({ channels: gateway.channels.status() })),
   bindMethod(channelPairingList, (p, { gateway }) => {
@@ -35,5 +35,11 @@ export const CHANNEL_METHODS: readonly BoundMethod[] = [
     const request = rejectPairingCode(gateway.store, p.channel, p.code, Date.now());
     gateway.log.info({ channel: p.channel, senderId: request.senderId, by: actor.label }, 'channel pairing code rejected');
     return { request };
+  }),
+  bindMethod(channelPairingRevoke, (p, { gateway, actor }) => {
+    assertKnownChannel(p.channel);
+    const sender = revokeSender(gateway.store, p.channel, p.sender);
+    gateway.log.info({ channel: p.channel, senderId: sender.senderId, by: actor.label }, 'channel sender revoked');
+    return { sender };
   }),
 ];

@@ -88,8 +88,8 @@ export const COMMAND_LOADERS: Record<string, (program: Command, ctx: Ctx) => Pro
     return [group(program, 'cron', 'scheduled jobs: add, list, edit, run and their run history', mods, ctx)];
   },
   async pairing(program, ctx) {
-    const mods = await Promise.all([import('./commands/pairing/list.js'), import('./commands/pairing/approve.js'), import('./commands/pairing/reject.js')]);
-    return [group(program, 'pairing', 'approve who may talk to the agent over a chat channel (DM pairing codes)', mods, ctx)];
+    const mods = await Promise.all([import('./commands/pairing/list.js'), import('./commands/pairing/approve.js'), import('./commands/pairing/reject.js'), import('./commands/pairing/revoke.js')]);
+    return [group(program, 'pairing', 'approve (or revoke) who may talk to the agent over a chat channel (DM pairing codes)', mods, ctx)];
   },
   async channels(program, ctx) {
     const mods = await Promise.all([import('./commands/channels/status.js')]);

@@ -80,6 +80,7 @@ export const ERROR_CATALOGUE = {
   // Chat channels (issue 5)
   UNKNOWN_CHANNEL: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   UNKNOWN_PAIRING_CODE: { wire: 'INVALID_REQUEST', kind: 'not-found' },
+  UNKNOWN_CHANNEL_SENDER: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   CHANNEL_UNAVAILABLE: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
   // Local (CLI, client, config, store); never sent by the gateway
   USAGE: { wire: 'INVALID_REQUEST', kind: 'usage' },

@@ -2,7 +2,7 @@
 // today (gateway token in config, a wrong token in env and in --token, the cached device token, URL
 // credentials), then every CLI command, status, doctor, the logs and a failing handshake: no canary, and
 // no 8-character piece of one, appears in stdout, stderr, log files or HTTP responses. Provider API keys (in
-// config and in the environment) have their own test below; bot tokens join with issue 5.
+// config and in the environment) have their own test below; the bot token slot is checked in telegram-pairing.test.ts.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -55,3 +55,15 @@ export const channelPairingReject = defineMethod({
   result: Type.Object({ request: ChannelPairingRequestSchema }),
   scope: 'operator.pairing',
 });
+
+/**
+ * channel.pairing.revoke (Clawgate): take back an approval; the sender's messages no longer reach the agent.
+ * operator.admin like approve: it decides who may run the agent.
+ */
+export const channelPairingRevoke = defineMethod({
+  name: 'channel.pairing.revoke',
+  summary: 'Revoke an approved sender (by user id or @username): their messages no longer reach the agent.',
+  params: Type.Object({ channel: Channel, sender: Type.String({ minLength: 1, maxLength: 64 }) }, closed),
+  result: Type.Object({ sender: ChannelAllowedSenderSchema }),
+  scope: 'operator.admin',
+});

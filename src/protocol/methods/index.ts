@@ -10,7 +10,7 @@ import { agent, agentsList, agentWait } from './agent.js';
 import { sessionsList } from './sessions.js';
 import { modelsList, modelsReset, modelsStatus } from './models.js';
 import { channelsStatus } from './channels.js';
-import { channelPairingApprove, channelPairingList, channelPairingReject } from './channel-pairing.js';
+import { channelPairingApprove, channelPairingList, channelPairingReject, channelPairingRevoke } from './channel-pairing.js';
 import { cronAdd, cronList, cronRemove, cronRun, cronRuns, cronStatus, cronUpdate } from './cron.js';
 
 export { devicePairApprove, devicePairList, devicePairReject, devicePairRemove } from './device-pair.js';
@@ -24,7 +24,7 @@ export { agent, agentsList, agentWait } from './agent.js';
 export { sessionsList } from './sessions.js';
 export { modelsList, modelsReset, modelsStatus } from './models.js';
 export { channelsStatus } from './channels.js';
-export { channelPairingApprove, channelPairingList, channelPairingReject } from './channel-pairing.js';
+export { channelPairingApprove, channelPairingList, channelPairingReject, channelPairingRevoke } from './channel-pairing.js';
 export { cronAdd, cronList, cronRemove, cronRun, cronRuns, cronStatus, cronUpdate } from './cron.js';
 export type { MethodDef, ParamsOf, ResultOf } from './define.js';
 
@@ -34,7 +34,7 @@ export const METHODS: ReadonlyMap<string, MethodDef> = new Map(
     ...[health, status, systemPresence, configGet, gatewayTokenReload],
     ...[devicePairList, devicePairApprove, devicePairReject, devicePairRemove, deviceTokenRotate, deviceTokenRevoke, logsTail],
     ...[chatSend, chatHistory, chatAbort, agent, agentWait, agentsList, sessionsList, modelsList, modelsStatus, modelsReset],
-    ...[channelsStatus, channelPairingList, channelPairingApprove, channelPairingReject],
+    ...[channelsStatus, channelPairingList, channelPairingApprove, channelPairingReject, channelPairingRevoke],
     ...[cronList, cronStatus, cronRuns, cronAdd, cronUpdate, cronRemove, cronRun],
   ].map((m) => [m.name, m as MethodDef]),
 );
