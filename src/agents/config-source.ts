@@ -26,12 +26,9 @@ export class ConfigSource {
   }
 
   #stampNow(): string {
-    try {
-      const st = statSync(this.#path);
-      return `${st.mtimeMs}:${st.size}:${st.ino}`;
-    } catch {
-      return 'absent';
-    }
+    // Called on hot paths (health, every run): no exception for a missing file.
+    const st = statSync(this.#path, { throwIfNoEntry: false });
+    return st ? `${st.mtimeMs}:${st.size}:${st.ino}` : 'absent';
   }
 
   /** The resolved agents config, re-read if the file changed since the last call. */

@@ -64,6 +64,8 @@ export class Sessions {
   readonly #children;
   readonly #delete;
   readonly #count;
+  readonly #countByAgent;
+  readonly #recent;
 
   constructor(db: Db) {
     this.#get = db.prepare<[string], Row>(`${SELECT} WHERE s.session_key = ?`);
@@ -78,6 +80,10 @@ export class Sessions {
     this.#children = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM sessions WHERE parent_key = ?');
     this.#delete = db.prepare<[string]>('DELETE FROM sessions WHERE session_key = ?');
     this.#count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sessions');
+    this.#countByAgent = db.prepare<[], { agent_id: string; n: number }>('SELECT agent_id, count(*) AS n FROM sessions GROUP BY agent_id');
+    this.#recent = db.prepare<{ agentId: string | null; limit: number }, { session_key: string; updated_at_ms: number }>(
+      'SELECT session_key, updated_at_ms FROM sessions WHERE (@agentId IS NULL OR agent_id = @agentId) ORDER BY updated_at_ms DESC, session_key LIMIT @limit',
+    );
   }
 
   /** The session with this key, created from init when absent. An existing row is returned unchanged. */
@@ -115,6 +121,16 @@ export class Sessions {
   /** How many sessions there are. */
   count(): number {
     return this.#count.get()!.n;
+  }
+
+  /** Session counts per agent (cheap: no message counts), for health. */
+  countByAgent(): Map<string, number> {
+    return new Map(this.#countByAgent.all().map((r) => [r.agent_id, r.n]));
+  }
+
+  /** The most recently updated sessions (key and time only), of one agent or all. */
+  recent(agentId: string | undefined, limit: number): { key: string; updatedAtMs: number }[] {
+    return this.#recent.all({ agentId: agentId ?? null, limit }).map((r) => ({ key: r.session_key, updatedAtMs: r.updated_at_ms }));
   }
 
   /** How many sessions name this one as parent (sub-agents spawned from it). */

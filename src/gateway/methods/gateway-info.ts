@@ -8,27 +8,47 @@ import { presenceOf } from '../presence.js';
 /** Sessions listed per agent in health's `recent`. */
 const HEALTH_RECENT_SESSIONS = 10;
 
-/** health: liveness in OpenClaw's shape, with each agent's sessions (channels arrive with a later issue). */
+/** How long health reuses its sessions summary: health is polled often, and the summary takes four queries. */
+const HEALTH_SESSIONS_CACHE_MS = 1000;
+
+type HealthSessions = Pick<ResultOf<typeof health>, 'agents' | 'sessions' | 'defaultAgentId'>;
+const healthCache = new WeakMap<GatewayContext, { atMs: number; value: HealthSessions }>();
+
+/** Each agent's session count and most recent sessions, and the same for all sessions. */
+function healthSessions(gateway: GatewayContext, now: number): HealthSessions {
+  const cached = healthCache.get(gateway);
+  if (cached && now - cached.atMs < HEALTH_SESSIONS_CACHE_MS) return cached.value;
+  const path = gateway.paths.dbPath;
+  const recent = (rows: { key: string; updatedAtMs: number }[]) => rows.map((r) => ({ key: r.key, updatedAt: r.updatedAtMs }));
+  const counts = gateway.store.sessions.countByAgent();
+  const agents = gateway.agents.agents().map((a) => ({
+    agentId: a.id,
+    ...(a.name ? { name: a.name } : {}),
+    isDefault: a.isDefault,
+    heartbeat: {},
+    sessions: { path, count: counts.get(a.id) ?? 0, recent: recent(gateway.store.sessions.recent(a.id, HEALTH_RECENT_SESSIONS)) },
+  }));
+  const value: HealthSessions = {
+    defaultAgentId: agents.find((a) => a.isDefault)?.agentId ?? 'main',
+    agents,
+    sessions: { path, count: [...counts.values()].reduce((a, b) => a + b, 0), recent: recent(gateway.store.sessions.recent(undefined, HEALTH_RECENT_SESSIONS)) },
+  };
+  healthCache.set(gateway, { atMs: now, value });
+  return value;
+}
+
+/** health: liveness in OpenClaw's shape, with each agent's sessions (at most a second old). */
 const healthMethod = bindMethod(health, (_params, { gateway }) => {
   const started = Date.now();
-  const path = gateway.paths.dbPath;
-  const recent = (sessions: { key: string; updatedAtMs: number }[]) => sessions.slice(0, HEALTH_RECENT_SESSIONS).map((s) => ({ key: s.key, updatedAt: s.updatedAtMs }));
-  const agents = gateway.agents.agents().map((a) => {
-    const sessions = gateway.agents.sessions({ agentId: a.id });
-    return { agentId: a.id, ...(a.name ? { name: a.name } : {}), isDefault: a.isDefault, heartbeat: {}, sessions: { path, count: sessions.length, recent: recent(sessions) } };
-  });
-  const all = gateway.agents.sessions({ limit: HEALTH_RECENT_SESSIONS });
   return {
     ok: true,
     ts: started,
-    durationMs: Date.now() - started,
     channels: {},
     channelOrder: [],
     channelLabels: {},
     heartbeatSeconds: 0,
-    defaultAgentId: agents.find((a) => a.isDefault)?.agentId ?? 'main',
-    agents,
-    sessions: { path, count: gateway.store.sessions.count(), recent: recent(all) },
+    ...healthSessions(gateway, started),
+    durationMs: Date.now() - started,
   };
 });
 
