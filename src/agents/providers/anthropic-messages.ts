@@ -8,7 +8,7 @@ import type {
 } from '@anthropic-ai/sdk/resources/messages';
 import type { ModelProvider, ModelRequest, ModelStreamEvent, ResolvedProvider, ToolCall, ToolSpec, TranscriptMessage, Usage } from '../types.js';
 import { ProviderError } from '../types.js';
-import { StreamWatchdog } from './stream-watchdog.js';
+import { StreamWatchdog, watchedStream } from './stream-watchdog.js';
 import { parseToolArguments, syntheticToolCallId } from './tool-arguments.js';
 
 /** The Messages API requires max_tokens; used when the request names none. */
@@ -46,20 +46,7 @@ export function createAnthropicProvider(p: ResolvedProvider): ModelProvider {
         ...(req.tools.length > 0 ? { tools: toAnthropicTools(req.tools) } : {}),
       };
       const acc = new EventAccumulator();
-      try {
-        const stream = await client.messages.create(body, { signal: watchdog.signal, timeout: p.requestTimeoutMs, maxRetries: 0 });
-        watchdog.touch();
-        for await (const event of stream) {
-          watchdog.touch();
-          const delta = acc.add(event);
-          if (delta) yield { type: 'text', delta };
-        }
-        watchdog.throwIfStopped();
-      } catch (err) {
-        throw watchdog.failure(err);
-      } finally {
-        watchdog.dispose();
-      }
+      yield* watchedStream(watchdog, (signal) => client.messages.create(body, { signal, timeout: p.requestTimeoutMs, maxRetries: 0 }), (e) => acc.add(e));
       yield acc.done(p.id);
     },
   };

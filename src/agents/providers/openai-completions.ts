@@ -8,7 +8,7 @@ import type {
 import type { ModelProvider, ModelRequest, ModelStreamEvent, ResolvedProvider, ToolCall, ToolSpec, TranscriptMessage, Usage } from '../types.js';
 import { ProviderError } from '../types.js';
 import { parseToolArguments, syntheticToolCallId } from './tool-arguments.js';
-import { StreamWatchdog } from './stream-watchdog.js';
+import { StreamWatchdog, watchedStream } from './stream-watchdog.js';
 
 /** Used when no base URL is configured; explicit so OPENAI_BASE_URL in the environment cannot redirect calls. */
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -46,20 +46,7 @@ export function createOpenAiProvider(p: ResolvedProvider): ModelProvider {
         ...(req.maxTokens !== undefined ? { [maxTokensField]: req.maxTokens } : {}),
       };
       const acc = new ChunkAccumulator();
-      try {
-        const stream = await client.chat.completions.create(body, { signal: watchdog.signal, timeout: p.requestTimeoutMs, maxRetries: 0 });
-        watchdog.touch();
-        for await (const chunk of stream) {
-          watchdog.touch();
-          const delta = acc.add(chunk);
-          if (delta) yield { type: 'text', delta };
-        }
-        watchdog.throwIfStopped();
-      } catch (err) {
-        throw watchdog.failure(err);
-      } finally {
-        watchdog.dispose();
-      }
+      yield* watchedStream(watchdog, (signal) => client.chat.completions.create(body, { signal, timeout: p.requestTimeoutMs, maxRetries: 0 }), (e) => acc.add(e));
       yield acc.done(p.id);
     },
   };

@@ -64,3 +64,24 @@ export class StreamWatchdog {
     this.#controller.abort();
   }
 }
+
+/**
+ * Drive one SDK stream under a watchdog: open it with the watchdog's signal, feed each event to `add` and
+ * yield the text deltas it returns; any failure (abort, stall, HTTP error) is thrown as the watchdog maps it.
+ */
+export async function* watchedStream<E>(watchdog: StreamWatchdog, open: (signal: AbortSignal) => Promise<AsyncIterable<E>>, add: (event: E) => string | undefined): AsyncGenerator<{ type: 'text'; delta: string }> {
+  try {
+    const stream = await open(watchdog.signal);
+    watchdog.touch();
+    for await (const event of stream) {
+      watchdog.touch();
+      const delta = add(event);
+      if (delta) yield { type: 'text', delta };
+    }
+    watchdog.throwIfStopped();
+  } catch (err) {
+    throw watchdog.failure(err);
+  } finally {
+    watchdog.dispose();
+  }
+}
