@@ -70,8 +70,9 @@ export function applyPatch(job: CronJob, patch: CronJobPatch, agents: AgentChoic
   const next: CronJob = { ...job, state: { ...job.state }, updatedAtMs: nowMs };
   if (patch.name !== undefined) next.name = patch.name.trim();
   if (patch.agentId !== undefined) {
-    checkAgent(patch.agentId, agents);
-    next.agentId = patch.agentId;
+    const agentId = patch.agentId ?? agents.defaultId;
+    checkAgent(agentId, agents);
+    next.agentId = agentId;
   }
   if (patch.sessionTarget !== undefined) next.sessionTarget = patch.sessionTarget;
   if (patch.wakeMode !== undefined) next.wakeMode = patch.wakeMode;

@@ -22,7 +22,13 @@ export const CronScheduleSchema = Type.Union([
   Type.Object({ kind: Type.Literal('at'), at: Type.String({ minLength: 1, maxLength: 64 }) }, closed),
   Type.Object({ kind: Type.Literal('every'), everyMs: Type.Integer({ minimum: 1 }), anchorMs: Type.Optional(Int) }, closed),
   Type.Object(
-    { kind: Type.Literal('cron'), expr: Type.String({ minLength: 1, maxLength: MAX_CRON_EXPR_CHARS }), tz: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_TZ_CHARS })) },
+    {
+      kind: Type.Literal('cron'),
+      expr: Type.String({ minLength: 1, maxLength: MAX_CRON_EXPR_CHARS }),
+      tz: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_TZ_CHARS })),
+      /** Sent by OpenClaw clients; accepted and not applied. */
+      staggerMs: Type.Optional(Int),
+    },
     closed,
   ),
 ]);
@@ -35,6 +41,14 @@ export const CronPayloadSchema = Type.Union([
       kind: Type.Literal('agentTurn'),
       message: Type.String({ minLength: 1, maxLength: CRON_TEXT_MAX_CHARS }),
       timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
+      // OpenClaw clients may send these; accepted so their cron.add works, not applied (delivery is `delivery`).
+      model: Type.Optional(Type.String({ maxLength: 200 })),
+      thinking: Type.Optional(Type.String({ maxLength: 32 })),
+      allowUnsafeExternalContent: Type.Optional(Type.Boolean()),
+      deliver: Type.Optional(Type.Boolean()),
+      bestEffortDeliver: Type.Optional(Type.Boolean()),
+      channel: Type.Optional(Type.String({ maxLength: CRON_CHANNEL_MAX_CHARS })),
+      to: Type.Optional(Type.String({ maxLength: CRON_TO_MAX_CHARS })),
     },
     closed,
   ),
@@ -43,12 +57,14 @@ export type CronPayload = Static<typeof CronPayloadSchema>;
 
 /** Where an isolated run's result goes: nowhere, or announced on a chat channel target. */
 export const CronDeliverySchema = Type.Union([
-  Type.Object({ mode: Type.Literal('none') }, closed),
+  Type.Object({ mode: Type.Literal('none'), bestEffort: Type.Optional(Type.Boolean()) }, closed),
   Type.Object(
     {
       mode: Type.Literal('announce'),
       channel: Type.String({ minLength: 1, maxLength: CRON_CHANNEL_MAX_CHARS }),
       to: Type.String({ minLength: 1, maxLength: CRON_TO_MAX_CHARS }),
+      /** OpenClaw's flag; delivery failures never fail the run here anyway. */
+      bestEffort: Type.Optional(Type.Boolean()),
     },
     closed,
   ),
@@ -96,9 +112,13 @@ export const CronJobInputSchema = Type.Object(
     wakeMode: Type.Optional(WakeMode),
     payload: CronPayloadSchema,
     delivery: Type.Optional(CronDeliverySchema),
-    agentId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    /** null (as OpenClaw clients send it) means the default agent. */
+    agentId: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()])),
     enabled: Type.Optional(Type.Boolean()),
     deleteAfterRun: Type.Optional(Type.Boolean()),
+    // Sent by OpenClaw clients; accepted and not applied.
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    sessionKey: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()])),
   },
   closed,
 );

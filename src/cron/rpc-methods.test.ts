@@ -29,3 +29,35 @@ test('cron.add params: OpenClaw field names, closed objects, bounded texts', () 
   assert.ok(compile(cronUpdate.params).check({ id: 'j', patch: { enabled: false } }));
   assert.ok(!compile(cronUpdate.params).check({ id: 'j', patch: { bogus: 1 } }), 'closed patch');
 });
+
+test('cron.add accepts what OpenClaw clients send (agentId null, description, sessionKey, staggerMs, agentTurn extras, bestEffort)', () => {
+  const check = compile(cronAdd.params);
+  const fromOpenClaw = {
+    name: 'morning',
+    description: 'daily summary',
+    agentId: null,
+    sessionKey: null,
+    enabled: true,
+    schedule: { kind: 'cron', expr: '0 9 * * *', tz: 'Europe/Berlin', staggerMs: 0 },
+    sessionTarget: 'isolated',
+    wakeMode: 'next-heartbeat',
+    payload: { kind: 'agentTurn', message: 'summarize', model: 'fake/x', thinking: 'low', timeoutSeconds: 60, deliver: true, channel: 'telegram', to: '1', bestEffortDeliver: true },
+    delivery: { mode: 'announce', channel: 'telegram', to: '1', bestEffort: true },
+  };
+  assert.ok(check.check(fromOpenClaw), check.errors(fromOpenClaw).join('; '));
+  assert.ok(check.check({ name: 'n', schedule: { kind: 'every', everyMs: 60_000 }, payload: { kind: 'systemEvent', text: 'x' }, delivery: { mode: 'none', bestEffort: false } }));
+  assert.ok(!check.check({ ...fromOpenClaw, payload: { kind: 'agentTurn', message: 'x', bogus: 1 } }), 'still closed to unknown keys');
+});
+
+test('an OpenClaw-shaped job is built with the default agent for agentId null, and the ignored keys are not stored', async () => {
+  const { buildJob } = await import('./job-input.js');
+  const { CronJobSchema } = await import('./job.js');
+  const job = buildJob(
+    { name: 'n', description: 'd', agentId: null, sessionKey: null, schedule: { kind: 'every', everyMs: 60_000 }, sessionTarget: 'isolated', wakeMode: 'now', payload: { kind: 'agentTurn', message: 'hi' } },
+    { ids: ['main', 'ops'], defaultId: 'ops' },
+    Date.UTC(2030, 0, 1),
+  );
+  assert.equal(job.agentId, 'ops');
+  assert.ok(!('description' in job) && !('sessionKey' in job));
+  assert.ok(compile(CronJobSchema).check(job), 'the job matches the result schema');
+});
