@@ -143,4 +143,18 @@ export async function runAgentSteps({ step, client, fake }) {
     const missing = ['agent:main:main', CHAT_SESSION].filter((k) => !keys.includes(k));
     return missing.length === 0 ? { ok: true, note: `${j.count} sessions: ${keys.join(', ')}` } : { ok: false, note: `missing ${missing.join(', ')}; has ${keys.join(', ') || 'none'}` };
   }));
+
+  // Cron through OpenClaw's own CLI: its default isolated job announces to the "last" chat; --no-deliver and a
+  // main-session cron expression with a time zone; then the list and the scheduler status.
+  const jobName = (n) => `compat-${n}-${nonce}`;
+  const added = (name) => (r) => jsonStep(r, (j) => (j.name === name && typeof j.id === 'string' ? { ok: true, note: `id ${j.id.slice(0, 8)}, next ${j.state?.nextRunAtMs ? 'set' : 'unset'}` } : { ok: false, note: `got ${JSON.stringify(j).slice(0, 100)}` }));
+  await step(client, 'cron add --every 1h --session isolated --message ... --json', ['cron', 'add', '--name', jobName('isolated'), '--every', '1h', '--session', 'isolated', '--message', 'report', '--json'], added(jobName('isolated')));
+  await step(client, 'cron add ... --no-deliver --json', ['cron', 'add', '--name', jobName('quiet'), '--every', '1h', '--session', 'isolated', '--message', 'report', '--no-deliver', '--json'], added(jobName('quiet')));
+  await step(client, "cron add --cron '0 9 * * *' --tz Europe/Berlin --session main --system-event ... --json", ['cron', 'add', '--name', jobName('main'), '--cron', '0 9 * * *', '--tz', 'Europe/Berlin', '--session', 'main', '--system-event', 'good morning', '--json'], added(jobName('main')));
+  await step(client, 'cron list --json', ['cron', 'list', '--json'], (r) => jsonStep(r, (j) => {
+    const names = (j.jobs ?? []).map((x) => x.name);
+    const missing = ['isolated', 'quiet', 'main'].map(jobName).filter((n) => !names.includes(n));
+    return missing.length === 0 ? { ok: true, note: `${names.length} jobs` } : { ok: false, note: `missing ${missing.join(', ')}` };
+  }));
+  await step(client, 'cron status --json', ['cron', 'status', '--json'], (r) => jsonStep(r, (j) => (j.enabled === true && j.jobs >= 3 ? { ok: true, note: `enabled, ${j.jobs} jobs` } : { ok: false, note: `got ${JSON.stringify(j).slice(0, 100)}` })));
 }

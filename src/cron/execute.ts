@@ -7,6 +7,7 @@ import type { CronRunEnd } from '../store/cron-runs.js';
 import { nextAfterError } from './backoff.js';
 import type { Claim } from './claim.js';
 import type { CronJob } from './job.js';
+import { announceTarget } from './last-route.js';
 import { nextRunAfter } from './schedule.js';
 import { sendSystemEventTurn } from './system-event-turn.js';
 
@@ -81,7 +82,7 @@ async function deliverResult(deps: ExecuteDeps, job: CronJob, outcome: Outcome):
       ? (outcome.text ?? '').trim() || `Cron job "${job.name}" finished with an empty reply.`
       : `Cron job "${job.name}" failed (${outcome.error?.code ?? 'INTERNAL'}). Details: clawgate cron runs ${job.id}`;
   try {
-    await deps.deliver({ channel: job.delivery.channel, to: job.delivery.to }, text);
+    await deps.deliver(announceTarget(deps.store, job.agentId, job.delivery), text);
     return { deliveryStatus: 'delivered' };
   } catch (err) {
     const message = clip(err instanceof Error ? err.message : String(err), MAX_RUN_ERROR_CHARS);

@@ -31,6 +31,9 @@ function checkShape(job: CronJob): void {
   if (job.delivery?.mode === 'announce' && job.sessionTarget !== 'isolated') {
     throw new ClawgateError('INVALID_PARAMS', 'announce delivery sends the result of an isolated run; use --session isolated with --message');
   }
+  if (job.delivery?.mode === 'announce' && job.delivery.channel !== undefined && job.delivery.channel !== 'last' && !job.delivery.to) {
+    throw new ClawgateError('INVALID_PARAMS', `announcing on ${job.delivery.channel.slice(0, 40)} needs --to <chat id> (or --channel last: the chat that last talked to the agent)`);
+  }
 }
 
 /** A new job from `cron.add` input: validated, schedule normalized, first run computed. */

@@ -57,12 +57,23 @@ export type CronPayload = Static<typeof CronPayloadSchema>;
 
 /** Where an isolated run's result goes: nowhere, or announced on a chat channel target. */
 export const CronDeliverySchema = Type.Union([
-  Type.Object({ mode: Type.Literal('none'), bestEffort: Type.Optional(Type.Boolean()) }, closed),
+  // OpenClaw clients send channel (`last`) and to with `none` too; accepted and ignored.
+  Type.Object(
+    {
+      mode: Type.Literal('none'),
+      channel: Type.Optional(Type.String({ maxLength: CRON_CHANNEL_MAX_CHARS })),
+      to: Type.Optional(Type.String({ maxLength: CRON_TO_MAX_CHARS })),
+      bestEffort: Type.Optional(Type.Boolean()),
+    },
+    closed,
+  ),
   Type.Object(
     {
       mode: Type.Literal('announce'),
-      channel: Type.String({ minLength: 1, maxLength: CRON_CHANNEL_MAX_CHARS }),
-      to: Type.String({ minLength: 1, maxLength: CRON_TO_MAX_CHARS }),
+      /** A channel id, or `last` (the default, as in OpenClaw): the chat that last talked to the agent. */
+      channel: Type.Optional(Type.String({ minLength: 1, maxLength: CRON_CHANNEL_MAX_CHARS })),
+      /** The chat on that channel; needed unless the channel is `last`. */
+      to: Type.Optional(Type.String({ minLength: 1, maxLength: CRON_TO_MAX_CHARS })),
       /** OpenClaw's flag; delivery failures never fail the run here anyway. */
       bestEffort: Type.Optional(Type.Boolean()),
     },

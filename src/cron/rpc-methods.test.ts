@@ -46,6 +46,9 @@ test('cron.add accepts what OpenClaw clients send (agentId null, description, se
   };
   assert.ok(check.check(fromOpenClaw), check.errors(fromOpenClaw).join('; '));
   assert.ok(check.check({ name: 'n', schedule: { kind: 'every', everyMs: 60_000 }, payload: { kind: 'systemEvent', text: 'x' }, delivery: { mode: 'none', bestEffort: false } }));
+  // `openclaw cron add --session isolated --message …` without --announce, and with --no-deliver.
+  assert.ok(check.check({ name: 'n', schedule: { kind: 'every', everyMs: 60_000 }, sessionTarget: 'isolated', payload: { kind: 'agentTurn', message: 'x' }, delivery: { mode: 'announce', channel: 'last' } }));
+  assert.ok(check.check({ name: 'n', schedule: { kind: 'every', everyMs: 60_000 }, sessionTarget: 'isolated', payload: { kind: 'agentTurn', message: 'x' }, delivery: { mode: 'none', channel: 'last' } }));
   assert.ok(!check.check({ ...fromOpenClaw, payload: { kind: 'agentTurn', message: 'x', bogus: 1 } }), 'still closed to unknown keys');
 });
 

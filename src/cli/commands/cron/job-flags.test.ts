@@ -30,7 +30,8 @@ test('missing or conflicting flags name the fix', () => {
   usage(() => inputFromFlags({ name: 'n', every: '1h' }), /--system-event TEXT .* or --message TEXT/);
   usage(() => inputFromFlags({ name: 'n', every: '1h', at: '+1m', message: 'm' }), /give one schedule/);
   usage(() => inputFromFlags({ name: 'n', every: '1h', tz: 'UTC', message: 'm' }), /--tz applies to --cron/);
-  usage(() => inputFromFlags({ name: 'n', every: '1h', message: 'm', announce: true, channel: 'telegram' }), /--announce needs --channel .* and --to/);
+  usage(() => inputFromFlags({ name: 'n', every: '1h', message: 'm', announce: true, channel: 'telegram' }), /--announce --channel telegram needs --to .*, or use --channel last/);
+  assert.deepEqual(inputFromFlags({ name: 'n', every: '1h', message: 'm', announce: true }).delivery, { mode: 'announce', channel: 'last' }, '--announce alone: the last chat');
   usage(() => inputFromFlags({ name: 'n', every: '1h', message: 'm', session: 'both' }), /--session takes main or isolated/);
   usage(() => inputFromFlags({ name: 'n', every: '1h', message: 'm', systemEvent: 's' }), /not both/);
   assert.throws(() => inputFromFlags({ name: 'n', every: '5s', message: 'm' }), (e: unknown) => e instanceof ClawgateError && e.code === 'INVALID_PARAMS' && /--every must be at least 10s/.test(e.message));

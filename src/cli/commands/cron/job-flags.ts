@@ -80,7 +80,9 @@ function deliveryFromFlags(f: JobFlags): CronDelivery | undefined {
     if (f.channel !== undefined || f.to !== undefined) throw usage('--channel and --to go with --announce');
     return undefined;
   }
-  if (f.channel === undefined || f.to === undefined) throw usage('--announce needs --channel (e.g. telegram) and --to (the chat id)');
+  // `--channel last` (or --announce alone) goes to the chat that last talked to the agent.
+  if (f.channel === undefined || f.channel === 'last') return { mode: 'announce', channel: 'last' };
+  if (f.to === undefined) throw usage(`--announce --channel ${f.channel.slice(0, 40)} needs --to (the chat id), or use --channel last`);
   return { mode: 'announce', channel: f.channel, to: f.to };
 }
 

@@ -18,7 +18,7 @@ export function when(tsMs: number | undefined, nowMs = Date.now()): string | und
 
 function targetOf(job: CronJob): string {
   const base = job.sessionTarget === 'main' ? `main (${job.wakeMode})` : 'isolated';
-  return job.delivery?.mode === 'announce' ? `${base} → ${job.delivery.channel}:${job.delivery.to}` : base;
+  return job.delivery?.mode === 'announce' ? `${base} → ${job.delivery.channel ?? 'last'}${job.delivery.to ? `:${job.delivery.to}` : ''}` : base;
 }
 
 function stateOf(job: CronJob): string {
