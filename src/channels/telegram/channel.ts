@@ -9,6 +9,7 @@ import { TELEGRAM } from '../known.js';
 import { requestPairingCode } from '../pairing.js';
 import type { TelegramSettings } from './config.js';
 import { runTurn } from './conversation.js';
+import { ReplyLimiter } from '../reply-limiter.js';
 import { decideInbound, type InboundMessage } from './inbound.js';
 import { pairingReply } from './pairing-replies.js';
 import { acquirePollerLock, pollerLockDir, type PollerLock } from './poller-lock.js';
@@ -61,6 +62,8 @@ export class TelegramChannel {
   readonly #opts: TelegramChannelOptions;
   readonly #log: Logger;
   readonly #abort = new AbortController();
+  /** Bounds the pairing replies to unknown senders. */
+  readonly #pairingReplies = new ReplyLimiter();
   readonly #turns = new Set<Promise<void>>();
   #bot: Bot | undefined;
   #lock: PollerLock | undefined;
@@ -190,6 +193,10 @@ export class TelegramChannel {
         return;
       }
       if (decision.kind === 'pair') {
+        if (!this.#pairingReplies.allow(senderId, Date.now())) {
+          this.#log.info({ senderId }, 'telegram: pairing reply skipped (this sender was answered several times in the last minutes)');
+          return;
+        }
         const outcome = requestPairingCode(store, { channel: TELEGRAM, senderId, senderName: msg.senderName, chatId: String(msg.chatId) }, Date.now(), settings.pairing);
         this.#log.info({ senderId, outcome: outcome.kind }, 'telegram: pairing request');
         const text = pairingReply(outcome, senderId);
