@@ -60,23 +60,25 @@ export function parseModelRef(ref: string): { provider: string; model: string } 
 }
 
 /**
- * The provider and model an agent runs on. Throws MODEL_NOT_CONFIGURED when the agent has no model or its
- * provider is not in models.providers.
+ * The provider and model an agent runs on: `override` (a session's own model, e.g. a sub-agent's) or the
+ * agent's model (its own or the default). Throws MODEL_NOT_CONFIGURED when there is none or its provider is
+ * not in models.providers.
  */
-export function agentModel(resolved: ResolvedAgents, agent: ResolvedAgent): { provider: ResolvedProvider; model: string } {
-  if (agent.model === undefined) {
+export function agentModel(resolved: ResolvedAgents, agent: ResolvedAgent, override?: string | null): { provider: ResolvedProvider; model: string } {
+  const modelRef = override ?? agent.model;
+  if (modelRef === undefined) {
     throw new ClawgateError(
       'MODEL_NOT_CONFIGURED',
       `agent "${agent.id}" has no model; set agents.defaults.model (e.g. clawgate config set agents.defaults.model ${MODEL_REF_EXAMPLE}) and configure its provider under models.providers`,
       { agentId: agent.id },
     );
   }
-  const ref = parseModelRef(agent.model);
+  const ref = parseModelRef(modelRef);
   const provider = resolved.providers.find((p) => p.id === ref.provider);
   if (!provider) {
     throw new ClawgateError(
       'MODEL_NOT_CONFIGURED',
-      `agent "${agent.id}" uses ${agent.model} but provider "${ref.provider}" is not configured; add models.providers.${ref.provider}`,
+      `agent "${agent.id}" uses ${modelRef} but provider "${ref.provider}" is not configured; add models.providers.${ref.provider}`,
       { agentId: agent.id, provider: ref.provider },
     );
   }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import type { Store } from '../store/store.js';
 import type { ActiveRun } from './active-run.js';
-import { parseModelRef, type ResolvedAgents } from './agent-config.js';
+import { agentModel, type ResolvedAgents } from './agent-config.js';
 import { MAX_CONTEXT_MESSAGES, MAX_MODEL_ROUNDS, MAX_REPLY_CHARS } from './limits.js';
 import type { ProviderHealth } from './provider-health.js';
 import type { RunEvents } from './run-events.js';
@@ -23,21 +23,6 @@ export interface ExecutorDeps {
   readonly createProvider: (p: ResolvedProvider) => Promise<ModelProvider>;
   readonly host: ToolHost;
   readonly now: () => number;
-}
-
-/** The provider and model a session's run uses: session override, agent model, then the default. */
-export function resolveRunModel(cfg: ResolvedAgents, agentId: string, sessionModel: string | null): { provider: ResolvedProvider; model: string; ref: string } {
-  const agent = cfg.agents.find((a) => a.id === agentId);
-  const ref = sessionModel ?? agent?.model ?? cfg.defaults.model;
-  if (!ref) {
-    throw new ClawgateError('MODEL_NOT_CONFIGURED', `no model is configured for agent ${agentId}: set one with clawgate config set agents.defaults.model <provider>/<model> (and configure models.providers.<provider>)`, { agentId });
-  }
-  const { provider: providerId, model } = parseModelRef(ref);
-  const provider = cfg.providers.find((p) => p.id === providerId);
-  if (!provider) {
-    throw new ClawgateError('MODEL_NOT_CONFIGURED', `model ${ref} names provider "${providerId}", which is not configured: add models.providers.${providerId} (api, baseUrl, apiKey) to clawgate.json`, { agentId, model: ref });
-  }
-  return { provider, model, ref };
 }
 
 /** Entries checked for repair: the recent tail (older ones were repaired by earlier runs). */
@@ -70,7 +55,7 @@ export async function executeRun(deps: ExecutorDeps, run: ActiveRun, events: Run
   if (!session) throw new ClawgateError('UNKNOWN_SESSION', `session ${run.sessionKey} no longer exists`);
   const agent = cfg.agents.find((a) => a.id === run.agentId);
   if (!agent) throw new ClawgateError('UNKNOWN_AGENT', `agent ${run.agentId} is not configured (agents.list in clawgate.json)`, { agentId: run.agentId });
-  const { provider, model } = resolveRunModel(cfg, run.agentId, session.model);
+  const { provider, model } = agentModel(cfg, agent, session.model);
   deps.health.check(provider);
   const modelProvider = await deps.createProvider(provider);
 

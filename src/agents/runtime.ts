@@ -9,7 +9,7 @@ import { ProviderHealth } from './provider-health.js';
 import { describeRunFailure } from './run-failure.js';
 import { executeRun } from './run-executor.js';
 import { RunEvents } from './run-events.js';
-import { isFinished, RunRegistry } from './run-registry.js';
+import { RunRegistry } from './run-registry.js';
 import type { AgentRuntimeApi, AgentSummary, ModelSummary, ProviderStatus, RunAccepted, RunFailureRecord, RunRequest, RunSnapshot, RuntimeEvent, SessionSummary, StoredMessage } from './runtime-api.js';
 import { Semaphore } from './semaphore.js';
 import { parseSessionKey } from './session-key.js';
@@ -201,11 +201,6 @@ export class AgentRuntime implements AgentRuntimeApi {
     return this.#registry.get(runId);
   }
 
-  /** Runs of a session not yet finished (queued or running). */
-  activeRuns(sessionKey?: string): RunSnapshot[] {
-    return this.#registry.active().filter((s) => sessionKey === undefined || s.sessionKey === sessionKey);
-  }
-
   history(sessionKey: string, limit: number): StoredMessage[] {
     const key = parseSessionKey(sessionKey, this.#opts.config().defaultAgentId).key;
     return this.#opts.store.transcripts.list(key, { limit });
@@ -269,10 +264,5 @@ export class AgentRuntime implements AgentRuntimeApi {
     }
     await Promise.all(running);
     this.#registry.close();
-  }
-
-  /** True once a run has ended. */
-  static finished(s: RunSnapshot): boolean {
-    return isFinished(s);
   }
 }

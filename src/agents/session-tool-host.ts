@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import type { Store } from '../store/store.js';
-import { parseModelRef, type ResolvedAgents } from './agent-config.js';
+import { agentModel, type ResolvedAgents } from './agent-config.js';
 import type { AgentRuntime } from './runtime.js';
 import type { RunSnapshot, SessionSummary, StoredMessage } from './runtime-api.js';
 import { parseSessionKey, subagentSessionKey } from './session-key.js';
@@ -61,13 +61,12 @@ export class SessionToolHost implements ToolHost {
       throw new ClawgateError('FORBIDDEN', `this session already has ${active.size} sub-agents running (agents.defaults.subagents.maxChildrenPerAgent is ${limits.maxChildrenPerAgent}); wait for their reports before spawning more`);
     }
     const agentId = req.agentId ?? from.agentId;
-    if (!cfg.agents.some((a) => a.id === agentId)) {
+    const agent = cfg.agents.find((a) => a.id === agentId);
+    if (!agent) {
       throw new ClawgateError('UNKNOWN_AGENT', `unknown agent "${agentId}" (configured: ${cfg.agents.map((a) => a.id).join(', ')})`);
     }
-    if (req.model !== undefined) {
-      const { provider } = parseModelRef(req.model);
-      if (!cfg.providers.some((p) => p.id === provider)) throw new ClawgateError('MODEL_NOT_CONFIGURED', `model ${req.model}: provider "${provider}" is not configured`);
-    }
+    // The same check the child's run will make, refused now so the model hears it at once.
+    if (req.model !== undefined) agentModel(cfg, agent, req.model);
     const childKey = subagentSessionKey(agentId, randomUUID());
     const { store } = this.#d;
     store.write(() =>
