@@ -90,8 +90,8 @@ export class AgentRuntime implements AgentRuntimeApi {
     if (lane.queue.length >= MAX_QUEUED_PER_SESSION || this.#pending >= MAX_PENDING_RUNS) {
       throw new ClawgateError('AGENT_QUEUE_FULL', `too many queued runs (${lane.queue.length} in ${parsed.key}, ${this.#pending} in all); wait for them or abort with chat.abort`, { sessionKey: parsed.key });
     }
-    const existing = this.#opts.store.sessions.get(parsed.key);
-    if (!existing) this.#opts.store.write(() => this.#opts.store.sessions.ensure({ key: parsed.key, agentId: parsed.agentId, kind: parsed.kind, ...(req.label ? { label: req.label } : {}) }, now));
+    // Existence only: get() would count the transcript, which this hot path does not need.
+    if (!this.#opts.store.sessions.exists(parsed.key)) this.#opts.store.write(() => this.#opts.store.sessions.ensure({ key: parsed.key, agentId: parsed.agentId, kind: parsed.kind, ...(req.label ? { label: req.label } : {}) }, now));
     const timeoutMs = req.timeoutMs ?? cfg.defaults.timeoutMs;
     const run = new ActiveRun({ runId: req.runId ?? randomUUID(), sessionKey: parsed.key, agentId: parsed.agentId, message: req.message, origin: req.origin, timeoutMs, nowMs: now, ...(req.extraSystemPrompt ? { extraSystemPrompt: req.extraSystemPrompt } : {}) });
     this.#registry.set(run.snapshot());

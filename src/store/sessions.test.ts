@@ -104,3 +104,10 @@ test('a kind value this release does not know reads as other', (t) => {
   store.db.prepare("INSERT INTO sessions (session_key, agent_id, kind, created_at_ms, updated_at_ms) VALUES ('x', 'main', 'cron', 1, 1)").run();
   assert.equal(store.sessions.get('x')?.kind, 'other');
 });
+
+test('exists tells a known key from an unknown one', (t) => {
+  const store = tempStore(t);
+  assert.equal(store.sessions.exists('agent:main:main'), false);
+  store.write(() => store.sessions.ensure({ key: 'agent:main:main', agentId: 'main', kind: 'main' }, 1));
+  assert.equal(store.sessions.exists('agent:main:main'), true);
+});

@@ -64,6 +64,7 @@ export class Sessions {
   readonly #children;
   readonly #delete;
   readonly #count;
+  readonly #exists;
   readonly #countByAgent;
   readonly #recent;
 
@@ -80,6 +81,7 @@ export class Sessions {
     this.#children = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM sessions WHERE parent_key = ?');
     this.#delete = db.prepare<[string]>('DELETE FROM sessions WHERE session_key = ?');
     this.#count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sessions');
+    this.#exists = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM sessions WHERE session_key = ?');
     this.#countByAgent = db.prepare<[], { agent_id: string; n: number }>('SELECT agent_id, count(*) AS n FROM sessions GROUP BY agent_id');
     this.#recent = db.prepare<{ agentId: string | null; limit: number }, { session_key: string; updated_at_ms: number }>(
       'SELECT session_key, updated_at_ms FROM sessions WHERE (@agentId IS NULL OR agent_id = @agentId) ORDER BY updated_at_ms DESC, session_key LIMIT @limit',
@@ -99,6 +101,11 @@ export class Sessions {
       nowMs,
     });
     return this.get(init.key)!;
+  }
+
+  /** Whether the session exists (cheaper than get: no message count). */
+  exists(key: string): boolean {
+    return this.#exists.get(key) !== undefined;
   }
 
   get(key: string): SessionSummary | undefined {
