@@ -4,7 +4,7 @@ import { createGzip } from 'node:zlib';
 import { create as createTar } from 'tar';
 import Database from 'better-sqlite3';
 import { statePathsOf, type StatePaths } from '../config/paths.js';
-import { stateDirIdOf } from '../gateway/state-dir-id.js';
+import { stateDirIdOf } from '../util/state-dir-id.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { VERSION } from '../version.js';
 import { fileTimestamp, fsyncPath, hashFile, mkdirPrivate } from './files.js';

@@ -5,7 +5,7 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT_CODES } from '../cli/main.js';
 import { statePathsOf } from '../config/paths.js';
-import { readLock } from '../gateway/lock.js';
+import { readLock } from '../util/gateway-lock.js';
 import { CLI_BIN, makeStateDir, startGateway } from '../../test/helpers/gateway-process.js';
 import { cli } from '../../test/helpers/cli-io.js';
 import { makeDevice, rawConnect } from '../../test/helpers/raw-client.js';

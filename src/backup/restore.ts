@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { StatePaths } from '../config/paths.js';
-import { acquireLock, type GatewayLock } from '../gateway/lock.js';
+import { acquireLock, type GatewayLock } from '../util/gateway-lock.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { VERSION } from '../version.js';
 import { activateBackup } from './activate.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StatePaths } from '../config/paths.js';
-import { stateDirIdOf } from '../gateway/state-dir-id.js';
+import { stateDirIdOf } from '../util/state-dir-id.js';
 import { diffConfig, readConfigForDiff, type ConfigChange } from './config-diff.js';
 import { CONFIG_ENTRY, DB_ENTRY, IDENTITY_ENTRY, TOKEN_CACHE_ENTRY, type Manifest } from './manifest.js';
 import { snapshotOf, type DeviceRow, type PendingRow, type StoreSnapshot, type TokenRow } from './store-snapshot.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ClawgateError } from '../protocol/error-catalogue.js';
-import { stateDirIdOf } from '../gateway/state-dir-id.js';
+import { stateDirIdOf } from '../util/state-dir-id.js';
 import { HEALTHZ_TIMEOUT_MS, probeHealthz } from '../service/probe.js';
 import type { Store } from '../store/store.js';
 import type { CliContext } from './context.js';

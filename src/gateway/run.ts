@@ -10,7 +10,7 @@ import type { StatePaths } from '../config/paths.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { Store } from '../store/store.js';
 import { startGatewayServer, type GatewayServer } from './server.js';
-import { acquireLock, type GatewayLock } from './lock.js';
+import { acquireLock, type GatewayLock } from '../util/gateway-lock.js';
 import { VERSION } from '../version.js';
 
 /** Flags of `clawgate gateway run` that override config for this run only. */

@@ -18,7 +18,7 @@ import type { GatewayContext } from './context.js';
 import { handleHttp } from './http-routes.js';
 import { STORE_WATCH_INTERVAL_MS } from './limits.js';
 import { buildMethodTable } from './method-table.js';
-import { stateDirIdOf } from './state-dir-id.js';
+import { stateDirIdOf } from '../util/state-dir-id.js';
 import { StoreWatcher } from './store-watcher.js';
 import { AgentRuntime } from '../agents/runtime.js';
 import { ConfigSource } from '../agents/config-source.js';

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StatePaths } from '../config/paths.js';
-import { pidAlive, readLock, type LockInfo } from '../gateway/lock.js';
-import { stateDirIdOf } from '../gateway/state-dir-id.js';
+import { pidAlive, readLock, type LockInfo } from '../util/gateway-lock.js';
+import { stateDirIdOf } from '../util/state-dir-id.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { probeHealthz } from './probe.js';
 

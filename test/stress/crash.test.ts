@@ -11,7 +11,7 @@ import { Secret } from '../../src/auth/secret.js';
 import { GatewayClient } from '../../src/client/gateway-client.js';
 import { loadOrCreateIdentity, type DeviceIdentity } from '../../src/client/identity.js';
 import { TokenCache } from '../../src/client/token-cache.js';
-import { pidAlive, readLock } from '../../src/gateway/lock.js';
+import { pidAlive, readLock } from '../../src/util/gateway-lock.js';
 import { ClawgateError } from '../../src/protocol/error-catalogue.js';
 import { CLI_BIN, makeStateDir, randomToken, startGateway, type RunningGateway } from '../helpers/gateway-process.js';
 import { sha256Hex } from '../helpers/scenario-support.js';

@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Secret } from '../../auth/secret.js';
-import { pidAlive } from '../../gateway/lock.js';
+import { pidAlive } from '../../util/gateway-lock.js';
 
 /** Hex characters of the token's SHA-256 in the lock file name (enough to never clash, useless to an attacker). */
 const LOCK_HASH_CHARS = 16;

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { fingerprintOf } from '../../auth/secret.js';
 import { loadOrCreateIdentity } from '../../client/identity.js';
 import { TokenCache } from '../../client/token-cache.js';
-import { stateDirIdOf } from '../../gateway/state-dir-id.js';
+import { stateDirIdOf } from '../../util/state-dir-id.js';
 import { ClawgateError } from '../../protocol/error-catalogue.js';
 import type { ResultOf } from '../../protocol/methods/index.js';
 import type { status } from '../../protocol/methods/gateway-info.js';

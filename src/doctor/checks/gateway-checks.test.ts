@@ -5,7 +5,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { rmSync, writeFileSync } from 'node:fs';
 import { statePathsOf, type StatePaths } from '../../config/paths.js';
-import { stateDirIdOf } from '../../gateway/state-dir-id.js';
+import { stateDirIdOf } from '../../util/state-dir-id.js';
 import { freePort, makeStateDir, startGateway } from '../../../test/helpers/gateway-process.js';
 import { DoctorContext } from '../context.js';
 import type { DoctorCheck } from '../types.js';

@@ -1,5 +1,5 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
-import { pidAlive, readLock } from '../../gateway/lock.js';
+import { pidAlive, readLock } from '../../util/gateway-lock.js';
 import { backupFile } from '../backup.js';
 import { gatewayProcessesFor, processName } from '../proc-scan.js';
 import type { DoctorCheck, DraftFinding, FixApplied } from '../types.js';

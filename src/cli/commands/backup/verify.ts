@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { describeCounts, describeFiles } from '../../../backup/describe.js';
 import { verifyBackup } from '../../../backup/verify.js';
-import { stateDirIdOf } from '../../../gateway/state-dir-id.js';
+import { stateDirIdOf } from '../../../util/state-dir-id.js';
 import type { CliContext } from '../../context.js';
 
 /** `clawgate backup verify FILE`: exit 0 when every check passes, 11 (BACKUP_INVALID) when any fails. */

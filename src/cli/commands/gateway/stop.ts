@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readLock, pidAlive } from '../../../gateway/lock.js';
+import { readLock, pidAlive } from '../../../util/gateway-lock.js';
 import { stopBackground } from '../../../service/background.js';
 import type { CliContext } from '../../context.js';
 

@@ -4,7 +4,7 @@ import { fingerprintOf } from '../../../auth/secret.js';
 import { mintToken } from '../../../auth/tokens.js';
 import { loadConfig, writeConfig } from '../../../config/load.js';
 import { setPath } from '../../../config/key-path.js';
-import { pidAlive, readLock } from '../../../gateway/lock.js';
+import { pidAlive, readLock } from '../../../util/gateway-lock.js';
 import { ClawgateError } from '../../../protocol/error-catalogue.js';
 import type { ResultOf } from '../../../protocol/methods/index.js';
 import type { gatewayTokenReload, status } from '../../../protocol/methods/index.js';

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClawgateError } from '../protocol/error-catalogue.js';
-import { acquireLock, readLock } from './lock.js';
+import { acquireLock, readLock } from './gateway-lock.js';
 
 function lockPath(): string {
   return join(mkdtempSync(join(tmpdir(), 'cg-lock-')), 'gateway.lock');
