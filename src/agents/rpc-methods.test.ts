@@ -1,15 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pino } from 'pino';
-import type { GatewayContext } from '../gateway/context.js';
-import type { Session } from '../gateway/connection-state.js';
-import { dispatch } from '../gateway/dispatch.js';
-import { buildMethodTable } from '../gateway/method-table.js';
+import { serveMethods } from '../../test/helpers/serve-methods.js';
 import { EVENT_NAMES, EVENT_SCOPES } from '../protocol/events.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import type { ResponseFrame } from '../protocol/frames.js';
 import { AGENT_WAIT_MAX_MS } from '../protocol/methods/agent.js';
 import { METHODS } from '../protocol/methods/index.js';
+import { agentMethods } from './rpc-methods.js';
 import type { AgentRuntimeApi, RunRequest, RunSnapshot, SessionSummary, StoredMessage } from './runtime-api.js';
 
 /**
@@ -47,6 +44,9 @@ class RecordingRuntime implements AgentRuntimeApi {
   sessions(filter: { agentId?: string; parentKey?: string; limit?: number } = {}) {
     return this.sessionRows.filter((s) => (!filter.agentId || s.agentId === filter.agentId) && (!filter.parentKey || s.parentKey === filter.parentKey)).slice(0, filter.limit);
   }
+  defaultAgentId() {
+    return 'ops';
+  }
   agents() {
     return [
       { id: 'main', model: 'openai/gpt-4o', isDefault: false },
@@ -75,14 +75,11 @@ class RecordingRuntime implements AgentRuntimeApi {
   async close() {}
 }
 
-const table = buildMethodTable();
+const table = serveMethods(agentMethods(new RecordingRuntime())).table;
 
 function harness(scopes: string[] = ['operator.admin']) {
   const rt = new RecordingRuntime();
-  const gw = { agents: rt, log: pino({ level: 'silent' }) } as unknown as GatewayContext;
-  const session = { role: 'operator', scopes, deviceId: 'dev-1', authMethod: 'device-token' } as unknown as Session;
-  const later: ResponseFrame[] = [];
-  const call = (method: string, params?: unknown) => dispatch(gw, table, session, { type: 'req', id: 'r1', method, ...(params !== undefined ? { params } : {}) }, (res) => later.push(res));
+  const { call, later } = serveMethods(agentMethods(rt), scopes);
   return { rt, call, later };
 }
 

@@ -16,8 +16,7 @@ import { CHAT_HISTORY_DEFAULT_LIMIT } from '../protocol/methods/chat.js';
 import { SESSIONS_LIST_MAX_LIMIT, type SessionRow } from '../protocol/methods/sessions.js';
 import type { ProviderStatusRow } from '../protocol/methods/models.js';
 import { ClawgateError, isErrorCode } from '../protocol/error-catalogue.js';
-import { bindMethod, type BoundMethod } from '../gateway/handler.js';
-import type { CallContext } from '../gateway/context.js';
+import { implement, type CallInfo, type MethodImpl } from '../protocol/methods/define.js';
 import type { AgentRuntimeApi, ProviderStatus, RunOrigin, RunSnapshot, SessionSummary } from './runtime-api.js';
 import { mainSessionKey } from './session-key.js';
 import { toWireHistory } from './wire-messages.js';
@@ -27,13 +26,8 @@ export const AGENT_FINAL_RESPONSE_MAX_MS = 24 * 60 * 60_000;
 
 type WaitResult = ResultOf<typeof agentWait>;
 
-function originOf(call: CallContext): RunOrigin {
-  return { kind: 'operator', deviceId: call.session.deviceId };
-}
-
-function defaultAgentId(rt: AgentRuntimeApi): string {
-  const agents = rt.agents();
-  return (agents.find((a) => a.isDefault) ?? agents[0])?.id ?? 'main';
+function originOf(call: CallInfo): RunOrigin {
+  return { kind: 'operator', deviceId: call.caller.deviceId };
 }
 
 /** agent.wait's answer for a run snapshot (undefined: the wait timed out first). */
@@ -81,9 +75,10 @@ function providerRow(p: ProviderStatus): ProviderStatusRow {
 }
 
 /** chat.*, agent, agent.wait, agents.list, sessions.list, models.*: thin bindings of the agent runtime. */
-export const AGENT_METHODS: readonly BoundMethod[] = [
-  bindMethod(chatSend, (p, call) => {
-    const accepted = call.gateway.agents.send({
+export function agentMethods(rt: AgentRuntimeApi): readonly MethodImpl[] {
+  return [
+  implement(chatSend, (p, call) => {
+    const accepted = rt.send({
       sessionKey: p.sessionKey,
       message: p.message,
       runId: p.idempotencyKey,
@@ -92,19 +87,18 @@ export const AGENT_METHODS: readonly BoundMethod[] = [
     });
     return { runId: accepted.runId, status: accepted.status };
   }),
-  bindMethod(chatHistory, (p, { gateway }) => {
+  implement(chatHistory, (p) => {
     // An unknown session has no history (OpenClaw answers an empty list, not an error).
-    const entries = gateway.agents.history(p.sessionKey, p.limit ?? CHAT_HISTORY_DEFAULT_LIMIT);
+    const entries = rt.history(p.sessionKey, p.limit ?? CHAT_HISTORY_DEFAULT_LIMIT);
     return { sessionKey: p.sessionKey, sessionId: p.sessionKey, messages: toWireHistory(entries) };
   }),
-  bindMethod(chatAbort, (p, { gateway }) => {
-    const runIds = gateway.agents.abort(p.sessionKey, p.runId);
+  implement(chatAbort, (p) => {
+    const runIds = rt.abort(p.sessionKey, p.runId);
     return { ok: true as const, aborted: runIds.length > 0, runIds };
   }),
-  bindMethod(agent, (p, call) => {
-    const rt = call.gateway.agents;
+  implement(agent, (p, call) => {
     // OpenClaw clients may name a session by the id chat.history returned; ours is the session key.
-    const sessionKey = p.sessionKey ?? p.sessionId ?? mainSessionKey(p.agentId ?? defaultAgentId(rt));
+    const sessionKey = p.sessionKey ?? p.sessionId ?? mainSessionKey(p.agentId ?? rt.defaultAgentId());
     if (p.agentId !== undefined && p.sessionKey !== undefined && sessionKey.startsWith('agent:') && sessionKey.split(':')[1] !== p.agentId) {
       throw new ClawgateError('INVALID_PARAMS', `agentId "${p.agentId}" does not match the session key "${sessionKey.slice(0, 80)}"`);
     }
@@ -123,26 +117,26 @@ export const AGENT_METHODS: readonly BoundMethod[] = [
     call.respondLater(final);
     return { runId: accepted.runId, status: 'accepted' as const, acceptedAt: accepted.acceptedAtMs };
   }),
-  bindMethod(agentWait, async (p, { gateway }) => {
+  implement(agentWait, async (p) => {
     const timeoutMs = Math.min(p.timeoutMs ?? AGENT_WAIT_DEFAULT_MS, AGENT_WAIT_MAX_MS);
-    return waitResultOf(p.runId, await gateway.agents.wait(p.runId, timeoutMs));
+    return waitResultOf(p.runId, await rt.wait(p.runId, timeoutMs));
   }),
-  bindMethod(agentsList, (_p, { gateway }) => {
-    const agents = gateway.agents.agents();
+  implement(agentsList, () => {
+    const agents = rt.agents();
     return {
-      defaultId: defaultAgentId(gateway.agents),
+      defaultId: rt.defaultAgentId(),
       mainKey: 'main' as const,
       scope: 'per-sender' as const,
       agents: agents.map((a) => (a.name !== undefined ? { id: a.id, name: a.name } : { id: a.id })),
     };
   }),
-  bindMethod(sessionsList, (p, { gateway }) => {
+  implement(sessionsList, (p) => {
     const limit = Math.min(p?.limit ?? SESSIONS_LIST_MAX_LIMIT, SESSIONS_LIST_MAX_LIMIT);
     const search = p?.search?.trim().toLowerCase();
     const activeSince = p?.activeMinutes !== undefined ? Date.now() - p.activeMinutes * 60_000 : undefined;
     const filtered = p?.label !== undefined || (search !== undefined && search !== '') || activeSince !== undefined;
     // Filters the store does not know are applied here, before the limit.
-    const rows = gateway.agents
+    const rows = rt
       .sessions({
         ...(p?.agentId !== undefined ? { agentId: p.agentId } : {}),
         ...(p?.spawnedBy !== undefined ? { parentKey: p.spawnedBy } : {}),
@@ -155,7 +149,8 @@ export const AGENT_METHODS: readonly BoundMethod[] = [
       .map(sessionRow);
     return { count: rows.length, sessions: rows };
   }),
-  bindMethod(modelsList, (_p, { gateway }) => ({ models: gateway.agents.models().map((m) => ({ ...m })) })),
-  bindMethod(modelsStatus, (_p, { gateway }) => ({ providers: gateway.agents.providerStatus().map(providerRow) })),
-  bindMethod(modelsReset, (p, { gateway }) => ({ reset: gateway.agents.resetProviders(p?.provider) })),
-];
+  implement(modelsList, () => ({ models: rt.models().map((m) => ({ ...m })) })),
+  implement(modelsStatus, () => ({ providers: rt.providerStatus().map(providerRow) })),
+  implement(modelsReset, (p) => ({ reset: rt.resetProviders(p?.provider) })),
+  ];
+}

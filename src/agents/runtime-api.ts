@@ -52,6 +52,12 @@ export interface RunRequest {
 }
 
 /** Result of accepting a run. `in_flight`: that runId is already known (idempotent repeat). */
+/** Extra facts the runtime keeps for a queued run (sub-agent bookkeeping). */
+export interface RunHooks {
+  /** Called after the run ended and its snapshot was recorded. */
+  readonly onEnd?: (s: RunSnapshot) => void;
+}
+
 export interface RunAccepted {
   readonly runId: string;
   readonly sessionKey: string;
@@ -171,6 +177,8 @@ export interface AgentRuntimeApi {
   history(sessionKey: string, limit: number): StoredMessage[];
   sessions(filter?: { agentId?: string; parentKey?: string; limit?: number }): SessionSummary[];
   agents(): AgentSummary[];
+  /** The default agent's id: the one resolver (config's `default: true`, else the first, else `main`). */
+  defaultAgentId(): string;
   models(): ModelSummary[];
   providerStatus(): ProviderStatus[];
   /** Clear provider marks (one provider or all); returns the ids cleared. */

@@ -10,7 +10,7 @@ import { describeRunFailure } from './run-failure.js';
 import { executeRun } from './run-executor.js';
 import { RunEvents } from './run-events.js';
 import { RunRegistry } from './run-registry.js';
-import type { AgentRuntimeApi, AgentSummary, ModelSummary, ProviderStatus, RunAccepted, RunFailureRecord, RunRequest, RunSnapshot, RuntimeEvent, SessionSummary, StoredMessage } from './runtime-api.js';
+import type { AgentRuntimeApi, AgentSummary, ModelSummary, ProviderStatus, RunAccepted, RunFailureRecord, RunHooks, RunRequest, RunSnapshot, RuntimeEvent, SessionSummary, StoredMessage } from './runtime-api.js';
 import { Semaphore } from './semaphore.js';
 import { parseSessionKey } from './session-key.js';
 import { SessionToolHost } from './session-tool-host.js';
@@ -28,12 +28,6 @@ export interface RuntimeOptions {
 interface Lane {
   running: ActiveRun | undefined;
   readonly queue: ActiveRun[];
-}
-
-/** Extra facts the runtime keeps for a queued run (sub-agent bookkeeping). */
-export interface RunHooks {
-  /** Called after the run ended and its snapshot was recorded. */
-  readonly onEnd?: (s: RunSnapshot) => void;
 }
 
 /**
@@ -209,6 +203,10 @@ export class AgentRuntime implements AgentRuntimeApi {
   sessions(filter: { agentId?: string; parentKey?: string; limit?: number } = {}): SessionSummary[] {
     const active = new Map(this.#registry.active().map((s) => [s.sessionKey, s.runId]));
     return this.#opts.store.sessions.list(filter).map((s) => (active.has(s.key) ? { ...s, activeRunId: active.get(s.key)! } : s));
+  }
+
+  defaultAgentId(): string {
+    return this.#opts.config().defaultAgentId;
   }
 
   agents(): AgentSummary[] {

@@ -3,15 +3,19 @@ import type { Logger } from 'pino';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import type { Store } from '../store/store.js';
 import { agentModel, type ResolvedAgents } from './agent-config.js';
-import type { AgentRuntime } from './runtime.js';
-import type { RunSnapshot, SessionSummary, StoredMessage } from './runtime-api.js';
+import type { AgentRuntimeApi, RunAccepted, RunHooks, RunRequest, RunSnapshot, SessionSummary, StoredMessage } from './runtime-api.js';
 import { parseSessionKey, subagentSessionKey } from './session-key.js';
 import { subagentReport } from './subagent-report.js';
 import type { SpawnRequest, ToolCaller, ToolHost } from './tools/tool.js';
 
+/** The part of the runtime the session tools drive (the runtime passes itself). */
+export type ToolRuntime = Pick<AgentRuntimeApi, 'send' | 'wait' | 'sessions' | 'history'> & {
+  enqueue(req: RunRequest, hooks: RunHooks): RunAccepted;
+};
+
 /** What the tool host is built from. */
 export interface ToolHostDeps {
-  readonly runtime: AgentRuntime;
+  readonly runtime: ToolRuntime;
   readonly store: Store;
   readonly config: () => ResolvedAgents;
   readonly log: Logger;

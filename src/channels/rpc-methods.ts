@@ -1,4 +1,6 @@
-import { bindMethod, type BoundMethod } from '../gateway/handler.js';
+import type { Logger } from 'pino';
+import { implement, type MethodImpl } from '../protocol/methods/define.js';
+import type { Store } from '../store/store.js';
 import { channelPairingApprove, channelPairingList, channelPairingReject, channelPairingRevoke, channelsStatus } from '../protocol/methods/index.js';
 import type { Channels } from './channel.js';
 import { approvePairingCode, listChannelPairing, rejectPairingCode, revokeSender } from './pairing.js';
@@ -18,28 +20,30 @@ export async function notifyApproved(channels: Channels, channel: string, chatId
 }
 
 /** channels.status and channel.pairing.* (list, approve, reject, revoke): thin bindings of the channels and the pairing operations the CLI fallback also uses. */
-export const CHANNEL_METHODS: readonly BoundMethod[] = [
-  bindMethod(channelsStatus, (_p, { gateway }) => ({ channels: gateway.channels.status() })),
-  bindMethod(channelPairingList, (p, { gateway }) => {
+export function channelMethods(store: Store, channels: Channels, log: Logger): readonly MethodImpl[] {
+  return [
+  implement(channelsStatus, () => ({ channels: channels.status() })),
+  implement(channelPairingList, (p) => {
     if (p?.channel !== undefined) assertKnownChannel(p.channel);
-    return listChannelPairing(gateway.store, p?.channel, Date.now());
+    return listChannelPairing(store, p?.channel, Date.now());
   }),
-  bindMethod(channelPairingApprove, async (p, { gateway, actor }) => {
+  implement(channelPairingApprove, async (p, { caller }) => {
     assertKnownChannel(p.channel);
-    const approved = approvePairingCode(gateway.store, p.channel, p.code, actor.label, Date.now());
-    gateway.log.info({ channel: p.channel, senderId: approved.sender.senderId, by: actor.label }, 'channel sender approved');
-    return { ...approved, notified: await notifyApproved(gateway.channels, p.channel, approved.request.chatId) };
+    const approved = approvePairingCode(store, p.channel, p.code, caller.label, Date.now());
+    log.info({ channel: p.channel, senderId: approved.sender.senderId, by: caller.label }, 'channel sender approved');
+    return { ...approved, notified: await notifyApproved(channels, p.channel, approved.request.chatId) };
   }),
-  bindMethod(channelPairingReject, (p, { gateway, actor }) => {
+  implement(channelPairingReject, (p, { caller }) => {
     assertKnownChannel(p.channel);
-    const request = rejectPairingCode(gateway.store, p.channel, p.code, Date.now());
-    gateway.log.info({ channel: p.channel, senderId: request.senderId, by: actor.label }, 'channel pairing code rejected');
+    const request = rejectPairingCode(store, p.channel, p.code, Date.now());
+    log.info({ channel: p.channel, senderId: request.senderId, by: caller.label }, 'channel pairing code rejected');
     return { request };
   }),
-  bindMethod(channelPairingRevoke, (p, { gateway, actor }) => {
+  implement(channelPairingRevoke, (p, { caller }) => {
     assertKnownChannel(p.channel);
-    const sender = revokeSender(gateway.store, p.channel, p.sender);
-    gateway.log.info({ channel: p.channel, senderId: sender.senderId, by: actor.label }, 'channel sender revoked');
+    const sender = revokeSender(store, p.channel, p.sender);
+    log.info({ channel: p.channel, senderId: sender.senderId, by: caller.label }, 'channel sender revoked');
     return { sender };
   }),
-];
+  ];
+}

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { redactConfigValue } from './redact.js';
-import { configValidator, semanticProblems, type Config } from './schema.js';
+import { configValidator, type Config } from './schema.js';
+import { semanticProblems } from './semantic-problems.js';
 
 test('channels.telegram: closed object, known policies only', () => {
   assert.equal(configValidator.check({ channels: { telegram: { botToken: '1:x', dmPolicy: 'pairing', groups: { policy: 'open', requireMention: false }, pairing: { codeTtlMinutes: 30, maxPending: 5 } } } }), true);

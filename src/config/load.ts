@@ -2,7 +2,8 @@ import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import JSON5 from 'json5';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { configValidator, semanticProblems, type Config } from './schema.js';
+import { configValidator, type Config } from './schema.js';
+import { semanticProblems } from './semantic-problems.js';
 
 /** Largest config file we read; a bigger one is certainly not ours. */
 export const MAX_CONFIG_BYTES = 1_048_576;

@@ -1,8 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { compile } from '../protocol/schema.js';
-import { agentConfigProblems } from './agent-problems.js';
-import { channelConfigProblems } from './channel-problems.js';
-import { DURATION_PATTERN, intervalProblem } from '../cron/duration.js';
+import { DURATION_PATTERN } from '../cron/duration.js';
 
 const closed = { additionalProperties: false } as const;
 
@@ -226,19 +224,4 @@ export function effectiveGateway(config: Config): EffectiveGatewayConfig {
 /** True when the listen host is only reachable from this machine. */
 export function isLoopbackHost(host: string): boolean {
   return LOOPBACK_HOSTS.has(host) || host.startsWith('127.');
-}
-
-/** Rules that span keys; returns problems with key paths. */
-export function semanticProblems(config: Config): string[] {
-  const problems: string[] = [];
-  const eff = effectiveGateway(config);
-  if (eff.authMode === 'none' && !isLoopbackHost(eff.host)) {
-    problems.push(`gateway.auth.mode: "none" is allowed only with a loopback bind (gateway.bind is "${eff.bind}")`);
-  }
-  problems.push(...agentConfigProblems(config));
-  const heartbeat = config.agents?.defaults?.heartbeat?.every;
-  const heartbeatProblem = heartbeat === undefined ? undefined : intervalProblem('agents.defaults.heartbeat.every', heartbeat);
-  if (heartbeatProblem) problems.push(heartbeatProblem);
-  problems.push(...channelConfigProblems(config));
-  return problems;
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { configValidator, semanticProblems, type Config } from '../config/schema.js';
+import { configValidator, type Config } from '../config/schema.js';
+import { semanticProblems } from '../config/semantic-problems.js';
 import { heartbeatEveryMs } from './heartbeat.js';
 
 const withHeartbeat = (every: string): Config => ({ agents: { defaults: { heartbeat: { every } } } });

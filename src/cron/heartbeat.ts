@@ -15,7 +15,7 @@ export function heartbeatEveryMs(config: Config | undefined): number | undefined
 /** What a Heartbeat is built from. */
 export interface HeartbeatOptions {
   readonly store: Store;
-  readonly runtime: Pick<AgentRuntimeApi, 'send' | 'agents'>;
+  readonly runtime: Pick<AgentRuntimeApi, 'send' | 'agents' | 'defaultAgentId'>;
   readonly log: Logger;
   readonly everyMs: number;
 }
@@ -53,7 +53,7 @@ export class Heartbeat {
   beat(): string[] {
     const { store, runtime, log } = this.#opts;
     const agents = runtime.agents();
-    const defaultId = (agents.find((a) => a.isDefault) ?? agents[0])?.id ?? 'main';
+    const defaultId = runtime.defaultAgentId();
     const runIds: string[] = [];
     for (const key of store.systemEvents.sessions()) {
       let parsed;

@@ -2,10 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compile } from '../protocol/schema.js';
 import { cronAdd, cronUpdate, METHODS } from '../protocol/methods/index.js';
-import { buildMethodTable } from '../gateway/method-table.js';
+import { tableOf } from '../../test/helpers/serve-methods.js';
+import type { CronService } from './scheduler.js';
+import { cronMethods } from './rpc-methods.js';
 
 test('cron methods are served with OpenClaw scopes: reads need operator.read, changes operator.admin', () => {
-  const table = buildMethodTable();
+  const table = tableOf(cronMethods({} as CronService));
   const scopes = Object.fromEntries(['cron.list', 'cron.status', 'cron.runs', 'cron.add', 'cron.update', 'cron.remove', 'cron.run'].map((m) => [m, METHODS.get(m)?.scope]));
   assert.deepEqual(scopes, {
     'cron.list': 'operator.read',

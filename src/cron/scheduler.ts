@@ -17,7 +17,7 @@ export const MAX_TIMER_DELAY_MS = 60_000;
 export const TICK_RETRY_MS = 5_000;
 
 /** What the service needs of the agent runtime. */
-export type CronRuntime = Pick<AgentRuntimeApi, 'send' | 'wait' | 'agents'>;
+export type CronRuntime = Pick<AgentRuntimeApi, 'send' | 'wait' | 'agents' | 'defaultAgentId'>;
 
 /** What a CronService is built from. */
 export interface CronServiceOptions {
@@ -73,7 +73,7 @@ export class CronService {
 
   #agents(): AgentChoice {
     const agents = this.#opts.runtime.agents();
-    return { ids: agents.map((a) => a.id), defaultId: (agents.find((a) => a.isDefault) ?? agents[0])?.id ?? 'main' };
+    return { ids: agents.map((a) => a.id), defaultId: this.#opts.runtime.defaultAgentId() };
   }
 
   #job(id: string): CronJob {

@@ -13,7 +13,7 @@ import { remoteIpOf } from './locality.js';
 import { performHandshake } from './handshake.js';
 import { buildHelloOk } from './hello-ok.js';
 import { MAX_CONNECTIONS, MAX_IN_FLIGHT_PER_CONNECTION } from './limits.js';
-import type { ServedMethod } from './method-table.js';
+import type { MethodTable } from '../rpc/method-table.js';
 
 const AUDITED_FAILURES = new Set(['AUTH_TOKEN_MISMATCH', 'AUTH_TOKEN_MISSING', 'AUTH_DEVICE_TOKEN_MISMATCH', 'DEVICE_AUTH_INVALID', 'DEVICE_IDENTITY_REQUIRED', 'ORIGIN_NOT_ALLOWED', 'PAIRING_REFUSED']);
 
@@ -26,7 +26,7 @@ function parse(data: RawData): unknown {
 }
 
 /** Drive one socket: challenge, handshake (one attempt), then requests through the dispatcher. */
-export function handleConnection(gw: GatewayContext, table: Map<string, ServedMethod>, ws: WebSocket, req: IncomingMessage): void {
+export function handleConnection(gw: GatewayContext, table: MethodTable, ws: WebSocket, req: IncomingMessage): void {
   if (gw.connections.size >= MAX_CONNECTIONS) {
     ws.close(1013, 'too many connections');
     return;
@@ -76,7 +76,7 @@ export function handleConnection(gw: GatewayContext, table: Map<string, ServedMe
       return;
     }
     inFlight++;
-    void dispatch(gw, table, conn.session, frame, send).then((res) => {
+    void dispatch(gw.log, table, conn.session, frame, send).then((res) => {
       inFlight--;
       send(res);
       gw.syncStore();

@@ -6,10 +6,9 @@ import type { EffectiveGatewayConfig } from '../config/schema.js';
 import type { StatePaths } from '../config/paths.js';
 import type { Channels } from '../channels/channel.js';
 import type { CronService } from '../cron/scheduler.js';
-import type { Actor } from '../pairing/actor.js';
 import type { Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
-import type { Connection, Session } from './connection-state.js';
+import type { Connection } from './connection-state.js';
 
 /** Everything a running gateway shares with its handlers. The store is the only truth for pairing state. */
 export interface GatewayContext {
@@ -38,16 +37,4 @@ export interface GatewayContext {
   reloadGatewayToken(): ResolvedToken;
   /** The bound port (differs from config when it was 0). */
   port(): number;
-}
-
-/** What a method handler receives besides its validated params. */
-export interface CallContext {
-  readonly gateway: GatewayContext;
-  readonly session: Session;
-  readonly actor: Actor;
-  /**
-   * Send a second response with the same id when `pending` settles (OpenClaw's two-phase `agent`: first
-   * "accepted", then the final result). Errors are mapped like any handler error.
-   */
-  readonly respondLater: (pending: Promise<unknown>) => void;
 }

@@ -1,23 +1,26 @@
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { errorResponse, okResponse, toErrorShape, type RequestFrame, type ResponseFrame } from '../protocol/frames.js';
+import type { Logger } from 'pino';
+import type { Caller } from '../protocol/methods/define.js';
 import { scopeAllows } from '../pairing/scope-lattice.js';
-import type { Actor } from '../pairing/actor.js';
-import type { GatewayContext } from './context.js';
+import type { MethodTable, ServedMethod } from '../rpc/method-table.js';
 import type { Session } from './connection-state.js';
-import type { ServedMethod } from './method-table.js';
 
-function checkResult(gw: GatewayContext, method: ServedMethod, name: string, result: unknown): void {
+function checkResult(log: Logger, method: ServedMethod, name: string, result: unknown): void {
   if (!method.result.check(result)) {
-    gw.log.error({ method: name, problems: method.result.errors(result) }, 'handler result does not match its schema');
+    log.error({ method: name, problems: method.result.errors(result) }, 'handler result does not match its schema');
     throw new ClawgateError('INTERNAL', 'internal error');
   }
 }
 
-function actorOf(session: Session): Actor {
+/** Who a session is, as handlers and the audit log see it. */
+export function callerOf(session: Session): Caller {
   return {
-    label: session.deviceId ? `rpc:${session.deviceId.slice(0, 12)}` : `rpc:${session.authMethod}`,
-    deviceId: session.deviceId,
+    connId: session.connId,
+    role: session.role,
     scopes: session.scopes,
+    deviceId: session.deviceId,
+    label: session.deviceId ? `rpc:${session.deviceId.slice(0, 12)}` : `rpc:${session.authMethod}`,
   };
 }
 
@@ -26,8 +29,8 @@ function actorOf(session: Session): Actor {
  * mapping. Handlers see only validated params and never re-check any of this.
  */
 export async function dispatch(
-  gw: GatewayContext,
-  table: Map<string, ServedMethod>,
+  log: Logger,
+  table: MethodTable,
   session: Session,
   frame: RequestFrame,
   sendLater: (res: ResponseFrame) => void = () => undefined,
@@ -53,25 +56,25 @@ export async function dispatch(
     const respondLater = (pending: Promise<unknown>) => {
       later = pending;
     };
-    const result = await method.handle(frame.params, { gateway: gw, session, actor: actorOf(session), respondLater });
-    checkResult(gw, method, frame.method, result);
+    const result = await method.handle(frame.params, { caller: callerOf(session), respondLater });
+    checkResult(log, method, frame.method, result);
     if (later) {
       // Handled at once (a run that already failed must not be an unhandled rejection); sent on the next
       // macrotask, so the final response always follows the first one on the wire.
       const final = (later as Promise<unknown>).then(
         (value) => {
-          checkResult(gw, method, frame.method, value);
+          checkResult(log, method, frame.method, value);
           return okResponse(frame.id, value);
         },
       ).catch((err: unknown) => {
-        if (!(err instanceof ClawgateError)) gw.log.error({ err, method: frame.method }, 'handler failed');
+        if (!(err instanceof ClawgateError)) log.error({ err, method: frame.method }, 'handler failed');
         return errorResponse(frame.id, toErrorShape(err));
       });
       void final.then((res) => setImmediate(() => sendLater(res)));
     }
     return okResponse(frame.id, result);
   } catch (err) {
-    if (!(err instanceof ClawgateError)) gw.log.error({ err, method: frame.method }, 'handler failed');
+    if (!(err instanceof ClawgateError)) log.error({ err, method: frame.method }, 'handler failed');
     return errorResponse(frame.id, toErrorShape(err));
   }
 }

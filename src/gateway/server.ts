@@ -17,7 +17,9 @@ import { handleConnection } from './connection.js';
 import type { GatewayContext } from './context.js';
 import { handleHttp } from './http-routes.js';
 import { STORE_WATCH_INTERVAL_MS } from './limits.js';
-import { buildMethodTable } from './method-table.js';
+import { buildMethodTable } from '../rpc/method-table.js';
+import { domainMethods } from '../rpc/domain-methods.js';
+import { gatewayInfoMethods } from './methods/gateway-info.js';
 import { stateDirIdOf } from '../util/state-dir-id.js';
 import { StoreWatcher } from './store-watcher.js';
 import { AgentRuntime } from '../agents/runtime.js';
@@ -98,7 +100,19 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
       return context.gatewayToken;
     },
   };
-  const table = buildMethodTable();
+  const table = buildMethodTable([
+    gatewayInfoMethods(context),
+    ...domainMethods({
+      store: opts.store,
+      configPath: opts.paths.configPath,
+      logsDir: opts.paths.logsDir,
+      log,
+      gatewayToken: { current: () => context.gatewayToken, reload: () => context.reloadGatewayToken() },
+      agents,
+      channels,
+      cron,
+    }),
+  ]);
   // Run progress reaches operators who may read it; a slow reader loses deltas rather than growing memory.
   agents.subscribe((e) => broadcaster.broadcast(e.type, e.payload, { dropIfSlow: e.type === 'chat' && e.payload.state === 'delta' }));
   const wss = new WebSocketServer({ server: http, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false });

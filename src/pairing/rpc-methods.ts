@@ -6,15 +6,18 @@ import {
   deviceTokenRevoke,
   deviceTokenRotate,
 } from '../protocol/methods/index.js';
-import { bindMethod, type BoundMethod } from '../gateway/handler.js';
+import { implement, type MethodImpl } from '../protocol/methods/define.js';
+import type { Store } from '../store/store.js';
 import { approveRequest, listPairing, rejectRequest, removeDevice, revokeToken, rotateToken } from './operations.js';
 
 /** device.pair.* and device.token.*: thin bindings of the pairing operations the CLI fallback also uses. */
-export const PAIRING_METHODS: readonly BoundMethod[] = [
-  bindMethod(devicePairList, (_p, { gateway }) => listPairing(gateway.store, Date.now())),
-  bindMethod(devicePairApprove, (p, { gateway, actor }) => approveRequest(gateway.store, p.requestId, actor, Date.now())),
-  bindMethod(devicePairReject, (p, { gateway, actor }) => rejectRequest(gateway.store, p.requestId, actor, Date.now())),
-  bindMethod(devicePairRemove, (p, { gateway, actor }) => removeDevice(gateway.store, p.deviceId, actor, Date.now())),
-  bindMethod(deviceTokenRotate, (p, { gateway, actor }) => rotateToken(gateway.store, p, actor, Date.now())),
-  bindMethod(deviceTokenRevoke, (p, { gateway, actor }) => revokeToken(gateway.store, p, actor, Date.now())),
-];
+export function pairingMethods(store: Store): readonly MethodImpl[] {
+  return [
+  implement(devicePairList, () => listPairing(store, Date.now())),
+  implement(devicePairApprove, (p, { caller }) => approveRequest(store, p.requestId, caller, Date.now())),
+  implement(devicePairReject, (p, { caller }) => rejectRequest(store, p.requestId, caller, Date.now())),
+  implement(devicePairRemove, (p, { caller }) => removeDevice(store, p.deviceId, caller, Date.now())),
+  implement(deviceTokenRotate, (p, { caller }) => rotateToken(store, p, caller, Date.now())),
+  implement(deviceTokenRevoke, (p, { caller }) => revokeToken(store, p, caller, Date.now())),
+  ];
+}

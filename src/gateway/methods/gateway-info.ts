@@ -2,7 +2,7 @@ import { health, status, systemPresence, type ResultOf } from '../../protocol/me
 import { PROTOCOL_VERSION } from '../../protocol/limits.js';
 import { VERSION } from '../../version.js';
 import type { GatewayContext } from '../context.js';
-import { bindMethod, type BoundMethod } from '../handler.js';
+import { implement, type MethodImpl } from '../../protocol/methods/define.js';
 import { presenceOf } from '../presence.js';
 
 /** Sessions listed per agent in health's `recent`. */
@@ -29,7 +29,7 @@ function healthSessions(gateway: GatewayContext, now: number): HealthSessions {
     sessions: { path, count: counts.get(a.id) ?? 0, recent: recent(gateway.store.sessions.recent(a.id, HEALTH_RECENT_SESSIONS)) },
   }));
   const value: HealthSessions = {
-    defaultAgentId: agents.find((a) => a.isDefault)?.agentId ?? 'main',
+    defaultAgentId: gateway.agents.defaultAgentId(),
     agents,
     sessions: { path, count: [...counts.values()].reduce((a, b) => a + b, 0), recent: recent(gateway.store.sessions.recent(undefined, HEALTH_RECENT_SESSIONS)) },
   };
@@ -38,7 +38,7 @@ function healthSessions(gateway: GatewayContext, now: number): HealthSessions {
 }
 
 /** health: liveness in OpenClaw's shape, with each agent's sessions (at most a second old). */
-const healthMethod = bindMethod(health, (_params, { gateway }) => {
+const healthMethod = (gateway: GatewayContext): MethodImpl => implement(health, () => {
   const started = Date.now();
   return {
     ok: true,
@@ -71,7 +71,7 @@ function agentsStatus(gateway: GatewayContext): NonNullable<ResultOf<typeof stat
 }
 
 /** status: what an operator needs to see the install at a glance; paths only for admins. */
-const statusMethod = bindMethod(status, (_params, { gateway, session }) => {
+const statusMethod = (gateway: GatewayContext): MethodImpl => implement(status, (_params, { caller }) => {
   const now = Date.now();
   const token = gateway.gatewayToken;
   const result: ResultOf<typeof status> = {
@@ -92,13 +92,14 @@ const statusMethod = bindMethod(status, (_params, { gateway, session }) => {
   };
   result.agents = agentsStatus(gateway);
   result.channels = gateway.channels.status();
-  if (session.scopes.includes('operator.admin')) {
+  if (caller.scopes.includes('operator.admin')) {
     result.stateDir = gateway.paths.stateDir;
     result.configPath = gateway.paths.configPath;
   }
   return result;
 });
 
-const presenceMethod = bindMethod(systemPresence, (_params, { gateway }) => presenceOf(gateway.connections));
-
-export const GATEWAY_INFO_METHODS: readonly BoundMethod[] = [healthMethod, statusMethod, presenceMethod];
+/** health, status, system-presence: the gateway's own view of itself. */
+export function gatewayInfoMethods(gateway: GatewayContext): readonly MethodImpl[] {
+  return [healthMethod(gateway), statusMethod(gateway), implement(systemPresence, () => presenceOf(gateway.connections))];
+}

@@ -1,0 +1,38 @@
+import type { Logger } from 'pino';
+import type { MethodImpl } from '../protocol/methods/define.js';
+import type { Store } from '../store/store.js';
+import { agentMethods } from '../agents/rpc-methods.js';
+import type { AgentRuntimeApi } from '../agents/runtime-api.js';
+import { authMethods, type GatewayTokenHolder } from '../auth/rpc-methods.js';
+import type { Channels } from '../channels/channel.js';
+import { channelMethods } from '../channels/rpc-methods.js';
+import { configMethods } from '../config/rpc-methods.js';
+import { cronMethods } from '../cron/rpc-methods.js';
+import type { CronService } from '../cron/scheduler.js';
+import { loggingMethods } from '../logging/rpc-methods.js';
+import { pairingMethods } from '../pairing/rpc-methods.js';
+
+/** What the domains' method factories need; the gateway builds it once. */
+export interface DomainDeps {
+  readonly store: Store;
+  readonly configPath: string;
+  readonly logsDir: string;
+  readonly log: Logger;
+  readonly gatewayToken: GatewayTokenHolder;
+  readonly agents: AgentRuntimeApi;
+  readonly channels: Channels;
+  readonly cron: CronService;
+}
+
+/** Each domain's methods, built from its own factory with only the parts it needs. */
+export function domainMethods(d: DomainDeps): ReadonlyArray<readonly MethodImpl[]> {
+  return [
+    pairingMethods(d.store),
+    configMethods(d.configPath),
+    authMethods(d.gatewayToken),
+    loggingMethods(d.logsDir, () => [d.gatewayToken.current().secret?.reveal()]),
+    agentMethods(d.agents),
+    cronMethods(d.cron),
+    channelMethods(d.store, d.channels, d.log),
+  ];
+}
