@@ -6,6 +6,9 @@ import { VERSION } from '../version.js';
 import type { GatewayContext } from './context.js';
 import type { HandshakeResult } from './handshake.js';
 import { presenceOf } from './presence.js';
+import { mainSessionKey } from '../agents/session-key.js';
+
+const sessionDefaults = (defaultAgentId: string) => ({ defaultAgentId, mainKey: 'main', mainSessionKey: mainSessionKey(defaultAgentId) });
 
 /** The hello-ok payload: exactly the documented keys; paths only for admins; auth only when a token was minted. */
 export function buildHelloOk(gw: GatewayContext, result: HandshakeResult): HelloOk {
@@ -20,7 +23,7 @@ export function buildHelloOk(gw: GatewayContext, result: HandshakeResult): Hello
       health: {},
       stateVersion: { presence: 0, health: 0 },
       uptimeMs: Date.now() - gw.startedAtMs,
-      sessionDefaults: { defaultAgentId: 'main', mainKey: 'main', mainSessionKey: 'agent:main:main' },
+      sessionDefaults: sessionDefaults(gw.agents.defaultAgentId()),
       authMode: gw.config.authMode,
     },
     policy: { maxPayload: MAX_PAYLOAD_BYTES, maxBufferedBytes: MAX_BUFFERED_BYTES, tickIntervalMs: TICK_INTERVAL_MS },
