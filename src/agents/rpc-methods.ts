@@ -19,7 +19,7 @@ import { ClawgateError, isErrorCode } from '../protocol/error-catalogue.js';
 import { bindMethod, type BoundMethod } from '../gateway/handler.js';
 import type { CallContext } from '../gateway/context.js';
 import type { AgentRuntimeApi, ProviderStatus, RunOrigin, RunSnapshot, SessionSummary } from './runtime-api.js';
-import { mainSessionKey } from './session-key.js';
+import { mainSessionKey } from '../protocol/session-key.js';
 import { toWireHistory } from './wire-messages.js';
 
 /** How long the second `agent` response may wait for its run (runs end by their own timeout well before). */
