@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { compile } from '../protocol/schema.js';
 import { agentConfigProblems } from './agent-problems.js';
 import { channelConfigProblems } from './channel-problems.js';
-import { DURATION_PATTERN, intervalProblem } from '../cron/duration.js';
+import { DURATION_PATTERN, intervalProblem } from '../util/duration.js';
 
 const closed = { additionalProperties: false } as const;
 
