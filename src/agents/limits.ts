@@ -8,8 +8,6 @@ export const MAX_QUEUED_PER_SESSION = 64;
 export const MAX_PENDING_RUNS = 2000;
 /** Finished runs remembered for agent.wait and idempotent repeats (oldest forgotten first). */
 export const MAX_REMEMBERED_RUNS = 2000;
-/** Longest message a run accepts (characters). */
-export const MAX_MESSAGE_CHARS = 256 * 1024;
 /** Longest tool result kept in the transcript (characters). */
 export const MAX_TOOL_RESULT_CHARS = 64 * 1024;
 /** Longest wait of sessions_send for a reply. */

@@ -18,7 +18,7 @@ import type { ProviderStatusRow } from '../protocol/methods/models.js';
 import { ClawgateError, isErrorCode } from '../protocol/error-catalogue.js';
 import { implement, type CallInfo, type MethodImpl } from '../protocol/methods/define.js';
 import type { AgentRuntimeApi, ProviderStatus, RunOrigin, RunSnapshot, SessionSummary } from './runtime-api.js';
-import { mainSessionKey } from './session-key.js';
+import { mainSessionKey } from '../protocol/session-key.js';
 import { toWireHistory } from './wire-messages.js';
 
 /** How long the second `agent` response may wait for its run (runs end by their own timeout well before). */

@@ -1,4 +1,6 @@
-import type { ProviderErrorClass, TranscriptMessage, Usage } from './types.js';
+import type { SessionRecord } from '../store/sessions.js';
+import type { StoredMessage } from '../store/transcripts.js';
+import type { ProviderErrorClass, Usage } from './types.js';
 
 /** Where a run came from; only `operator` runs are started by a connected device. */
 export type RunOrigin =
@@ -65,34 +67,12 @@ export interface RunAccepted {
   readonly acceptedAtMs: number;
 }
 
-/** One stored transcript entry. */
-export interface StoredMessage {
-  readonly id: number;
-  readonly sessionKey: string;
-  readonly runId: string | null;
-  readonly createdAtMs: number;
-  readonly message: TranscriptMessage;
-  /** Set when the entry is a synthetic tool result answering the assistant message with this id. */
-  readonly repairOf: number | null;
-  /** Set when the entry is excluded from what providers see (orphan tool result). */
-  readonly excludedReason: string | null;
-}
+// Stored transcript entries and session kinds are defined below (store, protocol); the runtime's API names them.
+export type { StoredMessage } from '../store/transcripts.js';
+export type { SessionKind } from '../protocol/session-key.js';
 
-/** Kind of session by its key. */
-export type SessionKind = 'main' | 'subagent' | 'other';
-
-/** A session as listed. */
-export interface SessionSummary {
-  readonly key: string;
-  readonly agentId: string;
-  readonly kind: SessionKind;
-  readonly parentKey: string | null;
-  readonly label: string | null;
-  readonly model: string | null;
-  readonly spawnDepth: number;
-  readonly createdAtMs: number;
-  readonly updatedAtMs: number;
-  readonly messageCount: number;
+/** A session as listed: the stored record plus what the runtime knows of it now. */
+export interface SessionSummary extends SessionRecord {
   /** Set when a run of this session is queued or running. */
   readonly activeRunId?: string;
 }

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ClawgateError } from '../protocol/error-catalogue.js';
+import { MAX_MESSAGE_CHARS } from '../protocol/limits.js';
+import { parseSessionKey } from '../protocol/session-key.js';
 import type { Store } from '../store/store.js';
 import { ActiveRun } from './active-run.js';
 import type { ResolvedAgents } from './agent-config.js';
-import { MAX_MESSAGE_CHARS, MAX_PENDING_RUNS, MAX_QUEUED_PER_SESSION, MAX_RECENT_FAILURES } from './limits.js';
+import { MAX_PENDING_RUNS, MAX_QUEUED_PER_SESSION, MAX_RECENT_FAILURES } from './limits.js';
 import { ProviderHealth } from './provider-health.js';
 import { describeRunFailure } from './run-failure.js';
 import { executeRun } from './run-executor.js';
@@ -12,7 +14,6 @@ import { RunEvents } from './run-events.js';
 import { RunRegistry } from './run-registry.js';
 import type { AgentRuntimeApi, AgentSummary, ModelSummary, ProviderStatus, RunAccepted, RunFailureRecord, RunHooks, RunRequest, RunSnapshot, RuntimeEvent, SessionSummary, StoredMessage } from './runtime-api.js';
 import { Semaphore } from './semaphore.js';
-import { parseSessionKey } from './session-key.js';
 import { SessionToolHost } from './session-tool-host.js';
 import type { ModelProvider, ResolvedProvider } from './types.js';
 

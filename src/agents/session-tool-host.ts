@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ClawgateError } from '../protocol/error-catalogue.js';
+import { parseSessionKey, subagentSessionKey } from '../protocol/session-key.js';
 import type { Store } from '../store/store.js';
 import { agentModel, type ResolvedAgents } from './agent-config.js';
 import type { AgentRuntimeApi, RunAccepted, RunHooks, RunRequest, RunSnapshot, SessionSummary, StoredMessage } from './runtime-api.js';
-import { parseSessionKey, subagentSessionKey } from './session-key.js';
 import { subagentReport } from './subagent-report.js';
 import type { SpawnRequest, ToolCaller, ToolHost } from './tools/tool.js';
 

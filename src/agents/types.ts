@@ -1,32 +1,15 @@
+import type { ProviderErrorClass } from '../protocol/provider-error-class.js';
+import type { ToolCall, TranscriptMessage, Usage } from '../store/transcripts.js';
+
 /**
- * Provider-neutral shapes shared by the agent runtime, the providers, the store and the protocol handlers.
- * A transcript is a list of these messages; providers translate them to their wire format and back.
+ * Provider-neutral shapes shared by the agent runtime and the providers. A transcript is a list of messages;
+ * providers translate them to their wire format and back.
  */
 
-/** A tool call the model asked for; `arguments` is the parsed JSON object (empty when the model sent none). */
-export interface ToolCall {
-  readonly id: string;
-  readonly name: string;
-  readonly arguments: Record<string, unknown>;
-}
-
-/** Token counts of one model call or a whole run. */
-export interface Usage {
-  inputTokens: number;
-  outputTokens: number;
-}
-
-/** One transcript entry, as stored and as sent to providers. */
-export type TranscriptMessage =
-  | { readonly role: 'user'; readonly text: string }
-  | {
-      readonly role: 'assistant';
-      readonly text: string;
-      readonly toolCalls?: readonly ToolCall[];
-      readonly usage?: Usage;
-      readonly stopReason?: string;
-    }
-  | { readonly role: 'tool'; readonly toolCallId: string; readonly name: string; readonly text: string; readonly isError?: boolean };
+// A transcript message is what the store persists, so the store defines it; the error classes are a wire
+// value (agent.wait, models.status), so protocol names them. The runtime uses both from here.
+export type { ToolCall, TranscriptMessage, Usage } from '../store/transcripts.js';
+export { PROVIDER_ERROR_CLASSES, type ProviderErrorClass } from '../protocol/provider-error-class.js';
 
 /** A tool as offered to the model: JSON-schema parameters. */
 export interface ToolSpec {
@@ -66,17 +49,6 @@ export interface ModelProvider {
   readonly api: ProviderApi;
   stream(req: ModelRequest): AsyncIterable<ModelStreamEvent>;
 }
-
-/**
- * How a provider failure is classified. `auth`: the credential was rejected (stays marked until the key
- * changes). `billing` and `rate_limit`: bounded back-off that ends by itself. `overloaded`: the provider
- * failed on its side (5xx, 529), a short back-off. `bad_request`: this request was refused; never marks the
- * provider. `network`: unreachable or timed out. `invalid_response`: the reply was not the API's format.
- */
-export type ProviderErrorClass = 'auth' | 'billing' | 'rate_limit' | 'overloaded' | 'bad_request' | 'network' | 'invalid_response';
-
-/** All classes, for schemas and exhaustive tables. */
-export const PROVIDER_ERROR_CLASSES: readonly ProviderErrorClass[] = ['auth', 'billing', 'rate_limit', 'overloaded', 'bad_request', 'network', 'invalid_response'];
 
 /**
  * A classified provider failure. `detail` is for the owner (logs, status): status code and the provider's

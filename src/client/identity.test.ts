@@ -4,8 +4,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { base64Decode, verifyPayload } from '../pairing/device-key.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
-import { base64Decode, verifyPayload } from '../protocol/device-signature.js';
 import { loadOrCreateIdentity, signPayload } from './identity.js';
 
 function identityPath(t: TestContext): string {

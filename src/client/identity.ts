@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { deviceIdFromRawKey, publicKeyToWire, rawPublicKey } from '../pairing/device-key.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
-import { deviceIdFromRawKey, publicKeyToWire, rawPublicKey } from '../protocol/device-signature.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 /** This host's device identity (Ed25519), as in identity/device.json. */

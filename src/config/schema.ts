@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { compile } from '../protocol/schema.js';
-import { DURATION_PATTERN } from '../cron/duration.js';
+import { DURATION_PATTERN } from '../util/duration.js';
 
 const closed = { additionalProperties: false } as const;
 

@@ -1,4 +1,4 @@
-import { intervalProblem } from '../cron/duration.js';
+import { intervalProblem } from '../util/duration.js';
 import { agentConfigProblems } from './agent-problems.js';
 import { channelConfigProblems } from './channel-problems.js';
 import { effectiveGateway, isLoopbackHost, type Config } from './schema.js';

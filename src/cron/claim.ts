@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mainSessionKey } from '../agents/session-key.js';
+import type { CronJob } from '../protocol/cron-job.js';
+import { mainSessionKey } from '../protocol/session-key.js';
 import type { Store } from '../store/store.js';
 import type { SystemEvent } from '../store/system-events.js';
-import type { CronJob } from './job.js';
 import { countTimesBetween, latestDueAt, nextRunAfter } from './schedule.js';
 import { takeSystemEvents } from './system-event-turn.js';
 

@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { AgentRuntimeApi, RunSnapshot } from '../agents/runtime-api.js';
 import type { ChannelTarget } from '../channels/channel.js';
+import type { CronJob } from '../protocol/cron-job.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import type { Store } from '../store/store.js';
 import type { CronRunEnd } from '../store/cron-runs.js';
 import { nextAfterError } from './backoff.js';
 import type { Claim } from './claim.js';
-import type { CronJob } from './job.js';
 import { announceTarget } from './last-route.js';
 import { nextRunAfter } from './schedule.js';
 import { sendSystemEventTurn } from './system-event-turn.js';

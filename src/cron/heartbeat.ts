@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { AgentRuntimeApi } from '../agents/runtime-api.js';
-import { parseSessionKey } from '../agents/session-key.js';
 import type { Config } from '../config/schema.js';
+import { parseSessionKey } from '../protocol/session-key.js';
 import type { Store } from '../store/store.js';
 import { parseInterval } from './duration.js';
 import { sendSystemEventTurn, takeSystemEvents } from './system-event-turn.js';

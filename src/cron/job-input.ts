@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { CRON_NAME_MAX_CHARS, CRON_TEXT_MAX_CHARS, type CronJob, type CronJobInput, type CronJobPatch } from '../protocol/cron-job.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
-import type { CronJob, CronJobInput, CronJobPatch } from './job.js';
-import { CRON_NAME_MAX_CHARS, CRON_TEXT_MAX_CHARS } from './job.js';
 import { firstRunAt, normalizeSchedule } from './schedule.js';
 
 /** The agents a job may name, and the one used when it names none. */

@@ -56,7 +56,7 @@ test('cron.add accepts what OpenClaw clients send (agentId null, description, se
 
 test('an OpenClaw-shaped job is built with the default agent for agentId null, and the ignored keys are not stored', async () => {
   const { buildJob } = await import('./job-input.js');
-  const { CronJobSchema } = await import('./job.js');
+  const { CronJobSchema } = await import('../protocol/cron-job.js');
   const job = buildJob(
     { name: 'n', description: 'd', agentId: null, sessionKey: null, schedule: { kind: 'every', everyMs: 60_000 }, sessionTarget: 'isolated', wakeMode: 'now', payload: { kind: 'agentTurn', message: 'hi' } },
     { ids: ['main', 'ops'], defaultId: 'ops' },

@@ -1,7 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClawgateError } from '../protocol/error-catalogue.js';
-import { formatDuration, MIN_EVERY_MS, parseDuration, parseInterval } from './duration.js';
 import { countTimesBetween, describeSchedule, firstRunAt, latestDueAt, nextRunAfter, normalizeSchedule, parseAt } from './schedule.js';
 
 const T0 = Date.parse('2026-01-10T12:00:00Z');
@@ -9,26 +8,6 @@ const T0 = Date.parse('2026-01-10T12:00:00Z');
 function invalid(fn: () => unknown, pattern: RegExp): void {
   assert.throws(fn, (err: unknown) => err instanceof ClawgateError && err.code === 'INVALID_PARAMS' && pattern.test(err.message));
 }
-
-describe('durations', () => {
-  test('30s, 5m, 1h, 1d and compounds parse to milliseconds', () => {
-    assert.equal(parseDuration('30s'), 30_000);
-    assert.equal(parseDuration('5m'), 300_000);
-    assert.equal(parseDuration('1h'), 3_600_000);
-    assert.equal(parseDuration('1d'), 86_400_000);
-    assert.equal(parseDuration('1h30m'), 5_400_000);
-    assert.equal(parseDuration('250ms'), 250);
-    assert.equal(formatDuration(5_400_000), '1h30m');
-  });
-
-  test('anything else names the accepted form; intervals are at least 10 s', () => {
-    invalid(() => parseDuration('5 minutes'), /use e\.g\. 30s, 5m, 1h/);
-    invalid(() => parseDuration('0s'), /longer than zero/);
-    invalid(() => parseDuration('400d'), /longer than a year/);
-    invalid(() => parseInterval('9s', '--every'), /--every must be at least 10s/);
-    assert.equal(parseInterval('10s'), MIN_EVERY_MS);
-  });
-});
 
 describe('at', () => {
   test('an ISO time with a zone, a local time, or +20m relative to now', () => {

@@ -1,7 +1,8 @@
 import { Cron } from 'croner';
+import { MAX_CRON_EXPR_CHARS, MAX_TZ_CHARS } from '../protocol/cron-job.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
-import { checkInterval, formatDuration, MIN_EVERY_MS, parseDuration } from './duration.js';
-import { MAX_CRON_EXPR_CHARS, MAX_TZ_CHARS } from './job.js';
+import { formatDuration, MIN_EVERY_MS } from '../util/duration.js';
+import { checkInterval, parseDuration } from './duration.js';
 
 /** When a job runs: once at a time, every interval from an anchor, or on a cron expression in a time zone. */
 export type CronSchedule =

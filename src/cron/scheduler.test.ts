@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import pino from 'pino';
 import { lastOf, runtimeHarness, type RuntimeHarness } from '../../test/helpers/runtime-harness.js';
 import type { ChannelTarget } from '../channels/channel.js';
+import type { CronJobInput } from '../protocol/cron-job.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { Store } from '../store/store.js';
 import { claimDue } from './claim.js';
 import { Heartbeat } from './heartbeat.js';
-import type { CronJobInput } from './job.js';
 import { CronService } from './scheduler.js';
 
 const log = pino({ level: 'silent' });

@@ -1,11 +1,10 @@
 import type { Logger } from 'pino';
 import type { AgentRuntimeApi } from '../agents/runtime-api.js';
+import { MAX_CRON_JOBS, type CronJob, type CronJobInput, type CronJobPatch, type CronRunEntry } from '../protocol/cron-job.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import type { Store } from '../store/store.js';
-import type { CronRunEntry } from './job.js';
 import { claimDue, claimManual, type Claim } from './claim.js';
 import { executeClaim, type Deliver } from './execute.js';
-import { MAX_CRON_JOBS, type CronJob, type CronJobInput, type CronJobPatch } from './job.js';
 import { applyPatch, buildJob, type AgentChoice } from './job-input.js';
 
 /**

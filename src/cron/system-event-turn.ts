@@ -1,4 +1,4 @@
-import { MAX_MESSAGE_CHARS } from '../agents/limits.js';
+import { MAX_MESSAGE_CHARS } from '../protocol/limits.js';
 import type { AgentRuntimeApi, RunOrigin } from '../agents/runtime-api.js';
 import type { Store } from '../store/store.js';
 import type { SystemEvent } from '../store/system-events.js';

@@ -6,7 +6,7 @@ import { VERSION } from '../version.js';
 import type { GatewayContext } from './context.js';
 import type { HandshakeResult } from './handshake.js';
 import { presenceOf } from './presence.js';
-import { mainSessionKey } from '../agents/session-key.js';
+import { mainSessionKey } from '../protocol/session-key.js';
 
 const sessionDefaults = (defaultAgentId: string) => ({ defaultAgentId, mainKey: 'main', mainSessionKey: mainSessionKey(defaultAgentId) });
 

@@ -10,3 +10,5 @@ export const HANDSHAKE_TIMEOUT_MS = 10_000;
 export const SIGNATURE_SKEW_MS = 120_000;
 /** Close reasons are truncated to this many bytes (RFC 6455 allows 123). */
 export const CLOSE_REASON_MAX_BYTES = 120;
+/** Longest message a run accepts (characters): chat.send, agent and cron payloads are bounded by it. */
+export const MAX_MESSAGE_CHARS = 256 * 1024;

@@ -1,5 +1,4 @@
-import type { CronDelivery, CronJob, CronPayload } from '../cron/job.js';
-import type { CronSchedule } from '../cron/schedule.js';
+import type { CronDelivery, CronJob, CronPayload } from '../protocol/cron-job.js';
 import type { Db } from './database.js';
 import { nul, opt } from './rows.js';
 
@@ -32,7 +31,7 @@ function fromRow(r: Row): CronJob {
     deleteAfterRun: r.delete_after_run === 1,
     createdAtMs: r.created_at_ms,
     updatedAtMs: r.updated_at_ms,
-    schedule: JSON.parse(r.schedule) as CronSchedule,
+    schedule: JSON.parse(r.schedule) as CronJob['schedule'],
     sessionTarget: r.target === 'main' ? 'main' : 'isolated',
     wakeMode: r.wake === 'next-heartbeat' ? 'next-heartbeat' : 'now',
     payload: JSON.parse(r.payload) as CronPayload,

@@ -1,4 +1,4 @@
-import type { CronRunEntry } from '../cron/job.js';
+import type { CronRunEntry } from '../protocol/cron-job.js';
 import type { Db } from './database.js';
 import { opt } from './rows.js';
 

@@ -1,4 +1,4 @@
-import type { ProviderErrorClass } from '../agents/types.js';
+import type { ProviderErrorClass } from '../protocol/provider-error-class.js';
 import type { Db } from './database.js';
 import { nul, opt } from './rows.js';
 

@@ -1,9 +1,23 @@
-import type { SessionKind, SessionSummary } from '../agents/runtime-api.js';
+import type { SessionKind } from '../protocol/session-key.js';
 import type { Db } from './database.js';
 import { nul } from './rows.js';
 
 /** Most sessions one list call returns (also the default). */
 export const MAX_SESSION_LIST = 1000;
+
+/** A session as stored: one row of `sessions` with the count of its transcript entries. */
+export interface SessionRecord {
+  readonly key: string;
+  readonly agentId: string;
+  readonly kind: SessionKind;
+  readonly parentKey: string | null;
+  readonly label: string | null;
+  readonly model: string | null;
+  readonly spawnDepth: number;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+  readonly messageCount: number;
+}
 
 /** What creating a session needs; the rest of the row is derived. */
 export interface SessionInit {
@@ -38,7 +52,7 @@ interface Row {
 
 const KINDS: ReadonlySet<string> = new Set<SessionKind>(['main', 'subagent', 'other']);
 
-function fromRow(r: Row): SessionSummary {
+function fromRow(r: Row): SessionRecord {
   return {
     key: r.session_key,
     agentId: r.agent_id,
@@ -89,7 +103,7 @@ export class Sessions {
   }
 
   /** The session with this key, created from init when absent. An existing row is returned unchanged. */
-  ensure(init: SessionInit, nowMs: number): SessionSummary {
+  ensure(init: SessionInit, nowMs: number): SessionRecord {
     this.#insert.run({
       key: init.key,
       agentId: init.agentId,
@@ -108,13 +122,13 @@ export class Sessions {
     return this.#exists.get(key) !== undefined;
   }
 
-  get(key: string): SessionSummary | undefined {
+  get(key: string): SessionRecord | undefined {
     const row = this.#get.get(key);
     return row ? fromRow(row) : undefined;
   }
 
   /** Sessions, most recently updated first; at most MAX_SESSION_LIST. */
-  list(filter: SessionFilter = {}): SessionSummary[] {
+  list(filter: SessionFilter = {}): SessionRecord[] {
     const requested = filter.limit ?? MAX_SESSION_LIST;
     const limit = Number.isFinite(requested) ? Math.max(0, Math.min(Math.floor(requested), MAX_SESSION_LIST)) : MAX_SESSION_LIST;
     return this.#list.all({ agentId: nul(filter.agentId), parentKey: nul(filter.parentKey), limit }).map(fromRow);

@@ -1,9 +1,45 @@
 import { Type } from '@sinclair/typebox';
-import type { StoredMessage } from '../agents/runtime-api.js';
-import type { ToolCall, TranscriptMessage } from '../agents/types.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { compile } from '../protocol/schema.js';
 import type { Db } from './database.js';
+
+/** A tool call the model asked for; `arguments` is the parsed JSON object (empty when the model sent none). */
+export interface ToolCall {
+  readonly id: string;
+  readonly name: string;
+  readonly arguments: Record<string, unknown>;
+}
+
+/** Token counts of one model call or a whole run. */
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** One transcript entry, as stored and as sent to providers (provider-neutral). */
+export type TranscriptMessage =
+  | { readonly role: 'user'; readonly text: string }
+  | {
+      readonly role: 'assistant';
+      readonly text: string;
+      readonly toolCalls?: readonly ToolCall[];
+      readonly usage?: Usage;
+      readonly stopReason?: string;
+    }
+  | { readonly role: 'tool'; readonly toolCallId: string; readonly name: string; readonly text: string; readonly isError?: boolean };
+
+/** One stored transcript entry. */
+export interface StoredMessage {
+  readonly id: number;
+  readonly sessionKey: string;
+  readonly runId: string | null;
+  readonly createdAtMs: number;
+  readonly message: TranscriptMessage;
+  /** Set when the entry is a synthetic tool result answering the assistant message with this id. */
+  readonly repairOf: number | null;
+  /** Set when the entry is excluded from what providers see (orphan tool result). */
+  readonly excludedReason: string | null;
+}
 
 /** Longest message text stored (1 MiB of characters); the rest is cut and a marker says how much. */
 export const MAX_MESSAGE_TEXT_CHARS = 1_048_576;

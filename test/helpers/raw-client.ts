@@ -1,6 +1,7 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { WebSocket } from 'ws';
-import { buildV2Payload, buildV3Payload, deviceIdFromRawKey, publicKeyToWire, rawPublicKey } from '../../src/protocol/device-signature.js';
+import { deviceIdFromRawKey, publicKeyToWire, rawPublicKey } from '../../src/pairing/device-key.js';
+import { buildV2Payload, buildV3Payload } from '../../src/protocol/device-signature.js';
 
 /** A throwaway Ed25519 device for tests. */
 export interface TestDevice {

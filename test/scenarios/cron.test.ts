@@ -12,7 +12,7 @@ import { resolveAgents } from '../../src/agents/agent-config.js';
 import { createProvider } from '../../src/agents/providers/provider-factory.js';
 import { AgentRuntime } from '../../src/agents/runtime.js';
 import type { Config } from '../../src/config/schema.js';
-import type { CronJob, CronRunEntry } from '../../src/cron/job.js';
+import type { CronJob, CronRunEntry } from '../../src/protocol/cron-job.js';
 import { CronService } from '../../src/cron/scheduler.js';
 import { Store } from '../../src/store/store.js';
 import { startAgentGateway, type AgentGateway } from '../helpers/agent-gateway.js';

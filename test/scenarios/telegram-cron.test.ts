@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CronRunEntry } from '../../src/cron/job.js';
+import type { CronRunEntry } from '../../src/protocol/cron-job.js';
 import { PAIRING_CODE_ALPHABET } from '../../src/channels/pairing.js';
 import { APPROVED_NOTICE } from '../../src/channels/rpc-methods.js';
 import { lastUserText } from '../helpers/fake-model-server.js';

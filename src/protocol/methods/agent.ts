@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { MAX_MESSAGE_CHARS } from '../../agents/limits.js';
-import { PROVIDER_ERROR_CLASSES } from '../../agents/types.js';
+import { MAX_MESSAGE_CHARS } from '../limits.js';
+import { PROVIDER_ERROR_CLASSES } from '../provider-error-class.js';
 import { IdempotencyKey, MessageParam, SessionKeyParam } from './chat.js';
 import { defineMethod } from './define.js';
 

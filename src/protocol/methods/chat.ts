@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { MAX_MESSAGE_CHARS } from '../../agents/limits.js';
-import { MAX_SESSION_KEY_CHARS } from '../../agents/session-key.js';
+import { MAX_MESSAGE_CHARS } from '../limits.js';
+import { MAX_SESSION_KEY_CHARS } from '../session-key.js';
 import { defineMethod } from './define.js';
 
 /** Longest idempotency key (it becomes the run id). */

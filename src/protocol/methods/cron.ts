@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { CronJobInputSchema, CronJobPatchSchema, CronJobSchema, CronRunEntrySchema } from '../../cron/job.js';
+import { CronJobInputSchema, CronJobPatchSchema, CronJobSchema, CronRunEntrySchema } from '../cron-job.js';
 import { defineMethod } from './define.js';
 
 /** Most ledger entries one cron.runs call returns. */

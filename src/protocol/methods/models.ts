@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PROVIDER_ERROR_CLASSES } from '../../agents/types.js';
+import { PROVIDER_ERROR_CLASSES } from '../provider-error-class.js';
 import { defineMethod } from './define.js';
 
 const closed = { additionalProperties: false } as const;

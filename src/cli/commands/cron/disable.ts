@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CronJob } from '../../../cron/job.js';
+import type { CronJob } from '../../../protocol/cron-job.js';
 import type { CliContext } from '../../context.js';
 import { withRunningGateway } from '../../gateway-required.js';
 import { resolveJobId } from './job-ref.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseInterval } from '../../../cron/duration.js';
-import type { CronDelivery, CronJobInput, CronJobPatch, CronPayload } from '../../../cron/job.js';
+import type { CronDelivery, CronJobInput, CronJobPatch, CronPayload } from '../../../protocol/cron-job.js';
 import type { CronSchedule } from '../../../cron/schedule.js';
 import { ClawgateError } from '../../../protocol/error-catalogue.js';
 

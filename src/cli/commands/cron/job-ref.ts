@@ -1,5 +1,5 @@
 import type { GatewayClient } from '../../../client/gateway-client.js';
-import type { CronJob } from '../../../cron/job.js';
+import type { CronJob } from '../../../protocol/cron-job.js';
 import { ClawgateError } from '../../../protocol/error-catalogue.js';
 
 /**

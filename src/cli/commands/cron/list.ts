@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CronJob } from '../../../cron/job.js';
+import type { CronJob } from '../../../protocol/cron-job.js';
 import { withReadOnlyStore } from '../../../doctor/read-only-store.js';
 import { ClawgateError } from '../../../protocol/error-catalogue.js';
 import { CronJobs } from '../../../store/cron-jobs.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CronJob } from '../../../cron/job.js';
+import type { CronJob } from '../../../protocol/cron-job.js';
 import { renderJobs, renderRuns } from './render.js';
 
 const NOW = 1_800_000_000_000;

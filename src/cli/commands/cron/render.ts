@@ -1,4 +1,4 @@
-import type { CronJob, CronRunEntry } from '../../../cron/job.js';
+import type { CronJob, CronRunEntry } from '../../../protocol/cron-job.js';
 import { describeSchedule } from '../../../cron/schedule.js';
 import { ago, formatTable } from '../../table.js';
 

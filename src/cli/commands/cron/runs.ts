@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CronRunEntry } from '../../../cron/job.js';
+import type { CronRunEntry } from '../../../protocol/cron-job.js';
 import { CRON_RUNS_MAX_LIMIT } from '../../../protocol/methods/cron.js';
 import { ClawgateError } from '../../../protocol/error-catalogue.js';
 import type { CliContext } from '../../context.js';

@@ -1,5 +1,9 @@
-import { ClawgateError } from '../protocol/error-catalogue.js';
-import type { SessionKind } from './runtime-api.js';
+import { ClawgateError } from './error-catalogue.js';
+
+// The session key is a wire format (chat.*, agent, sessions.*): clients build and send it, so it is named here.
+
+/** Kind of session by its key. */
+export type SessionKind = 'main' | 'subagent' | 'other';
 
 /** Longest session key accepted. */
 export const MAX_SESSION_KEY_CHARS = 256;

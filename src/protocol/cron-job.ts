@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { MAX_MESSAGE_CHARS } from '../agents/limits.js';
+import { MAX_MESSAGE_CHARS } from './limits.js';
 
 /** Longest cron expression and time zone name accepted. */
 export const MAX_CRON_EXPR_CHARS = 128;
