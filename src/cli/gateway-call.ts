@@ -1,24 +1,24 @@
-import { GatewayClient } from '../client/gateway-client.js';
+import { GatewayClient, type CallArgs } from '../client/gateway-client.js';
 import { loadOrCreateIdentity } from '../client/identity.js';
 import { TokenCache } from '../client/token-cache.js';
-import { METHODS } from '../protocol/methods/index.js';
+import type { MethodDef, ResultOf } from '../protocol/methods/define.js';
 import type { CliContext } from './context.js';
 import { resolveTarget, type GatewayTarget } from './gateway-target.js';
 
+/** Set to 1 (the test helpers that run the CLI do) to check every result against its method's definition. */
+export const VALIDATE_RESULTS_ENV = 'CLAWGATE_VALIDATE_RESULTS';
+
 /** Least privilege: a CLI call asks only for the scopes its methods need. */
-export function scopesFor(methods: readonly string[]): string[] {
+export function scopesFor(methods: readonly MethodDef[]): string[] {
   const scopes = new Set<string>();
-  for (const m of methods) {
-    const scope = METHODS.get(m)?.scope;
-    if (scope) scopes.add(scope);
-  }
+  for (const m of methods) if (m.scope) scopes.add(m.scope);
   return [...scopes].sort();
 }
 
 /** Open one authenticated connection as this host's device (asking the methods' scopes plus extraScopes), run fn, close. */
 export async function withGateway<T>(
   ctx: CliContext,
-  methods: readonly string[],
+  methods: readonly MethodDef[],
   fn: (client: GatewayClient, target: GatewayTarget) => Promise<T>,
   target = resolveTarget(ctx),
   extraScopes: readonly string[] = [],
@@ -33,6 +33,7 @@ export async function withGateway<T>(
     clientId: 'cli',
     clientMode: 'cli',
     timeoutMs: ctx.timeoutMs,
+    validateResults: ctx.io.env[VALIDATE_RESULTS_ENV] === '1',
   });
   await client.connect();
   try {
@@ -43,6 +44,6 @@ export async function withGateway<T>(
 }
 
 /** One RPC as this host's device. */
-export function callGateway<T>(ctx: CliContext, method: string, params?: unknown): Promise<T> {
-  return withGateway(ctx, [method], (client) => client.request<T>(method, params));
+export function callGateway<M extends MethodDef>(ctx: CliContext, def: M, ...args: CallArgs<M>): Promise<ResultOf<M>> {
+  return withGateway(ctx, [def], (client) => client.call(def, ...args));
 }

@@ -1,5 +1,6 @@
 import type { GatewayClient } from '../client/gateway-client.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
+import type { MethodDef } from '../protocol/methods/define.js';
 import type { CliContext } from './context.js';
 import { withGateway } from './gateway-call.js';
 import { resolveTarget } from './gateway-target.js';
@@ -8,7 +9,7 @@ import { resolveTarget } from './gateway-target.js';
  * withGateway for commands only a running gateway can serve (agents, sessions, provider state): when this
  * host's gateway is not running, the error says so and names the command that starts it.
  */
-export async function withRunningGateway<T>(ctx: CliContext, methods: readonly string[], fn: (client: GatewayClient) => Promise<T>, extraScopes: readonly string[] = []): Promise<T> {
+export async function withRunningGateway<T>(ctx: CliContext, methods: readonly MethodDef[], fn: (client: GatewayClient) => Promise<T>, extraScopes: readonly string[] = []): Promise<T> {
   const target = resolveTarget(ctx);
   try {
     return await withGateway(ctx, methods, fn, target, extraScopes);

@@ -3,13 +3,18 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Type } from '@sinclair/typebox';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Secret } from '../auth/secret.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
+import { defineMethod } from '../protocol/methods/define.js';
+import { health } from '../protocol/methods/gateway-info.js';
 import { startInProcess, type InProcessGateway } from '../../test/helpers/in-process.js';
 import { freePort } from '../../test/helpers/gateway-process.js';
+import { HEALTH_WITH_TEXT_OK, standInGateway } from '../../test/helpers/stand-in-gateway.js';
 import { GatewayClient, type ClientOptions } from './gateway-client.js';
 import { loadOrCreateIdentity, type DeviceIdentity } from './identity.js';
+import { resultValidator } from './result-check.js';
 import { TokenCache } from './token-cache.js';
 
 interface ClientHome {
@@ -24,8 +29,9 @@ function clientHome(t: TestContext): ClientHome {
   return { identity, cache: new TokenCache(join(dir, 'identity', 'device-auth.json'), identity.deviceId) };
 }
 
+/** A client that checks every result against its definition, as the test suite's clients do. */
 function client(t: TestContext, options: ClientOptions): GatewayClient {
-  const c = new GatewayClient(options);
+  const c = new GatewayClient({ validateResults: true, ...options });
   t.after(() => c.close());
   return c;
 }
@@ -87,8 +93,8 @@ describe('against an in-process gateway', () => {
     assert.ok(hello.auth?.deviceToken, 'a token was minted for the auto-approved device');
     assert.equal(cachedAtResolve, hello.auth.deviceToken);
     assert.deepEqual(home.cache.get('operator')?.scopes, hello.auth.scopes);
-    const health = await c.request<{ ok: boolean }>('health');
-    assert.equal(health.ok, true);
+    const result = await c.call(health);
+    assert.equal(result.ok, true);
   });
 
   test('the next connect presents the cached token and converges: no new token, cache unchanged', async (t) => {
@@ -110,13 +116,14 @@ describe('against an in-process gateway', () => {
     const c = client(t, { url: gw.url, identity: home.identity, tokenCache: home.cache, scopes: ['operator.read'] });
     await assert.rejects(c.connect(), isCode('PAIRING_REQUIRED', 'clawgate devices approve'));
     assert.equal(home.cache.get('operator'), undefined);
-    await assert.rejects(c.request('health'), isCode('GATEWAY_CLOSED'));
+    await assert.rejects(c.call(health), isCode('GATEWAY_CLOSED'));
   });
 
   test('a gateway error response keeps its stable code', async (t) => {
     const c = client(t, { url: gw.url, gatewayToken: new Secret(gw.token!), scopes: ['operator.read'] });
     await c.connect();
-    await assert.rejects(c.request('no.such.method'), isCode('UNKNOWN_METHOD'));
+    const unknown = defineMethod({ name: 'no.such.method', summary: 'not served', params: Type.Undefined(), result: Type.Unknown(), scope: null });
+    await assert.rejects(c.call(unknown), isCode('UNKNOWN_METHOD'));
   });
 });
 
@@ -125,7 +132,7 @@ test('a request the gateway never answers times out with GATEWAY_TIMEOUT naming 
   const c = client(t, { url, timeoutMs: 2_000 });
   await c.connect();
   const started = Date.now();
-  await assert.rejects(c.request('health', undefined, 150), isCode('GATEWAY_TIMEOUT', 'gateway timeout after 150ms waiting for health'));
+  await assert.rejects(c.call(health, undefined, { timeoutMs: 150 }), isCode('GATEWAY_TIMEOUT', 'gateway timeout after 150ms waiting for health'));
   assert.ok(Date.now() - started >= 140);
 });
 
@@ -143,7 +150,7 @@ test('pending requests fail with GATEWAY_CLOSED (code and reason) when the gatew
   });
   const c = client(t, { url });
   await c.connect();
-  const pending = c.request('health');
+  const pending = c.call(health);
   server!.close(4001, 'credentials changed');
   await assert.rejects(pending, (err: unknown) => {
     isCode('GATEWAY_CLOSED', 'gateway closed (4001): credentials changed')(err);
@@ -160,5 +167,27 @@ test('connection refused is GATEWAY_UNREACHABLE and names `clawgate gateway run`
 
 test('a request before connect is GATEWAY_CLOSED "not connected"', async (t) => {
   const c = client(t, { url: 'ws://127.0.0.1:1' });
-  await assert.rejects(c.request('health'), isCode('GATEWAY_CLOSED', 'not connected'));
+  await assert.rejects(c.call(health), isCode('GATEWAY_CLOSED', 'not connected'));
+});
+
+describe('result validation', () => {
+  test('a result that breaks its definition is INVALID_RESULT naming the method and the field', async (t) => {
+    const c = client(t, { url: await standInGateway(t, () => HEALTH_WITH_TEXT_OK), validateResults: true });
+    await c.connect();
+    await assert.rejects(c.call(health), (err: unknown) => {
+      isCode('INVALID_RESULT', "the gateway's health result does not match its definition: /ok: Expected boolean")(err);
+      assert.equal((err as ClawgateError).details['method'], 'health');
+      return true;
+    });
+  });
+
+  test('without validateResults the result is passed on as the gateway sent it', async (t) => {
+    const c = client(t, { url: await standInGateway(t, () => HEALTH_WITH_TEXT_OK), validateResults: false });
+    await c.connect();
+    assert.deepEqual(await c.call(health), HEALTH_WITH_TEXT_OK);
+  });
+
+  test('each definition compiles its result validator once', () => {
+    assert.equal(resultValidator(health), resultValidator(health));
+  });
 });

@@ -7,8 +7,10 @@ import { buildV3Payload } from '../protocol/device-signature.js';
 import type { ConnectParams, HelloOk } from '../protocol/connect-params.js';
 import { eventFrame, fromErrorShape, responseFrame, type EventFrame } from '../protocol/frames.js';
 import { MAX_PAYLOAD_BYTES, PROTOCOL_VERSION } from '../protocol/limits.js';
+import type { MethodDef, ParamsOf, ResultOf } from '../protocol/methods/define.js';
 import { VERSION } from '../version.js';
 import { signPayload, type DeviceIdentity } from './identity.js';
+import { checkResult } from './result-check.js';
 import type { TokenCache } from './token-cache.js';
 
 /** Default time for one RPC (and for the whole handshake). */
@@ -30,7 +32,17 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Extra HTTP headers on the upgrade (tests use this to act as a proxy or a browser). */
   headers?: Record<string, string>;
+  /** Check every result against its definition's result schema (INVALID_RESULT on mismatch); the test suite turns it on. */
+  validateResults?: boolean;
 }
+
+/** Options of one call. */
+export interface CallOptions {
+  timeoutMs?: number;
+}
+
+/** What follows the definition in a call: its params (omittable when the schema accepts none), then options. */
+export type CallArgs<M extends MethodDef> = undefined extends ParamsOf<M> ? [params?: ParamsOf<M>, options?: CallOptions] : [params: ParamsOf<M>, options?: CallOptions];
 
 interface Pending {
   resolve: (payload: unknown) => void;
@@ -187,20 +199,27 @@ export class GatewayClient extends EventEmitter {
     this.options.tokenCache.put({ token: auth.deviceToken, role: auth.role, scopes: auth.scopes ?? [] });
   }
 
-  /** One RPC with a timeout; rejects with the gateway's error (stable code in `.code`). */
-  request<T = unknown>(method: string, params?: unknown, timeoutMs = this.timeoutMs): Promise<T> {
+  /** Call a method by its definition: params and result typed by it; rejects with the gateway's error (stable code in `.code`). */
+  async call<M extends MethodDef>(def: M, ...args: CallArgs<M>): Promise<ResultOf<M>> {
+    const [params, options] = args as [unknown, CallOptions | undefined];
+    const result = await this.#request(def.name, params, options?.timeoutMs ?? this.timeoutMs);
+    return this.options.validateResults ? checkResult(def, result) : (result as ResultOf<M>);
+  }
+
+  /** One RPC with a timeout. */
+  #request(method: string, params: unknown, timeoutMs: number): Promise<unknown> {
     const ws = this.#ws;
     if (!ws || !this.#hello || ws.readyState !== ws.OPEN) {
       const info = this.#closeInfo;
       return Promise.reject(info ? closedError(info.code, info.reason) : new ClawgateError('GATEWAY_CLOSED', 'not connected'));
     }
     const id = randomUUID();
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         reject(new ClawgateError('GATEWAY_TIMEOUT', `gateway timeout after ${timeoutMs}ms waiting for ${method}`));
       }, timeoutMs);
-      this.#pending.set(id, { resolve: resolve as (p: unknown) => void, reject, timer });
+      this.#pending.set(id, { resolve, reject, timer });
       const frame: Record<string, unknown> = { type: 'req', id, method };
       if (params !== undefined) frame['params'] = params;
       ws.send(JSON.stringify(frame));

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Secret } from '../auth/secret.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
+import { health } from '../protocol/methods/gateway-info.js';
 import { startInProcess, type InProcessGateway } from '../../test/helpers/in-process.js';
 import { freePort } from '../../test/helpers/gateway-process.js';
 import { GatewayClient, type ClientOptions } from './gateway-client.js';
@@ -33,7 +34,7 @@ function reconnecting(t: TestContext, options: ClientOptions, backoff = { baseMs
   let made = 0;
   const rc = new ReconnectingClient(() => {
     made++;
-    return new GatewayClient({ timeoutMs: 2_000, ...options });
+    return new GatewayClient({ timeoutMs: 2_000, validateResults: true, ...options });
   }, backoff);
   t.after(() => rc.stop());
   return { rc, made: () => made };
@@ -96,6 +97,6 @@ test("a good connect emits 'connected' and resets the failure count", async (t) 
   rc.start();
   const [connected] = (await once(rc, 'connected')) as [GatewayClient];
   assert.equal(connected, rc.client);
-  assert.equal((await connected.request<{ ok: boolean }>('health')).ok, true);
+  assert.equal((await connected.call(health)).ok, true);
   assert.deepEqual(rc.attempts.map((a) => a.ok), [true]);
 });

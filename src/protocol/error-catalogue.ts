@@ -91,6 +91,8 @@ export const ERROR_CATALOGUE = {
   GATEWAY_UNREACHABLE: { wire: 'UNAVAILABLE', kind: 'unreachable', retryable: true },
   GATEWAY_TIMEOUT: { wire: 'UNAVAILABLE', kind: 'unreachable', retryable: true },
   GATEWAY_CLOSED: { wire: 'UNAVAILABLE', kind: 'unreachable', retryable: true },
+  // A result that breaks its method's result schema (only clients built with validateResults check).
+  INVALID_RESULT: { wire: 'UNAVAILABLE', kind: 'protocol' },
   GATEWAY_ALREADY_RUNNING: { wire: 'UNAVAILABLE', kind: 'conflict' },
   PORT_IN_USE: { wire: 'UNAVAILABLE', kind: 'port-in-use' },
   DOCTOR_FINDINGS: { wire: 'UNAVAILABLE', kind: 'findings' },

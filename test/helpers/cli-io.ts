@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
+import { VALIDATING_CLI_ENV } from './gateway-process.js';
 
 /** What one in-process CLI run printed and returned. */
 export interface CliRun {
@@ -26,9 +27,9 @@ export function collectingIo(env: NodeJS.ProcessEnv): CliIo & { outs: string[]; 
   };
 }
 
-/** Run the CLI in this process against a state dir. */
+/** Run the CLI in this process against a state dir (validating every result it gets). */
 export async function cli(stateDir: string, ...argv: string[]): Promise<CliRun> {
-  const io = collectingIo({ CLAWGATE_STATE_DIR: stateDir });
+  const io = collectingIo({ CLAWGATE_STATE_DIR: stateDir, ...VALIDATING_CLI_ENV });
   const code = await runCli(argv, io);
   return { code, out: io.outs.join('\n'), err: io.errs.join('\n') };
 }

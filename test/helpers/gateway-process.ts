@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
+import { VALIDATE_RESULTS_ENV } from '../../src/cli/gateway-call.js';
 
 /** Path of the built CLI entry (tests run from dist/test/...). */
 export const CLI_BIN = resolve(fileURLToPath(import.meta.url), '../../../bundle/cli.js');
@@ -120,11 +121,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run the real CLI in a child process. */
+/** Environment that makes the CLI check every gateway result against its method's definition. */
+export const VALIDATING_CLI_ENV: NodeJS.ProcessEnv = { [VALIDATE_RESULTS_ENV]: '1' };
+
+/** Run the real CLI in a child process (validating every result it gets). */
 export function runCli(args: string[], opts: { stateDir?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
   return new Promise((res) => {
     const child = spawn(process.execPath, [CLI_BIN, ...args], {
-      env: { ...process.env, CLAWGATE_GATEWAY_TOKEN: '', ...(opts.stateDir ? { CLAWGATE_STATE_DIR: opts.stateDir } : {}), ...opts.env },
+      env: { ...process.env, CLAWGATE_GATEWAY_TOKEN: '', ...VALIDATING_CLI_ENV, ...(opts.stateDir ? { CLAWGATE_STATE_DIR: opts.stateDir } : {}), ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

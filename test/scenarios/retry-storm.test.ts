@@ -4,11 +4,14 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Secret } from '../../src/auth/secret.js';
-import { GatewayClient, type ClientOptions } from '../../src/client/gateway-client.js';
+import { GatewayClient, type CallArgs, type ClientOptions } from '../../src/client/gateway-client.js';
 import { loadOrCreateIdentity } from '../../src/client/identity.js';
 import { MAX_AUTH_ATTEMPTS, ReconnectingClient } from '../../src/client/reconnecting-client.js';
 import { TokenCache } from '../../src/client/token-cache.js';
 import type { ClawgateError } from '../../src/protocol/error-catalogue.js';
+import type { MethodDef, ResultOf } from '../../src/protocol/methods/define.js';
+import { deviceTokenRevoke } from '../../src/protocol/methods/device-token.js';
+import { health } from '../../src/protocol/methods/gateway-info.js';
 import { randomToken, runCli, startGateway, type RunningGateway } from '../helpers/gateway-process.js';
 import { auditRows, cleanup, pendingRows, tempDir } from '../helpers/scenario-support.js';
 
@@ -46,11 +49,11 @@ async function pairWithGatewayToken(files: ReturnType<typeof deviceFiles>): Prom
   await c.close();
 }
 
-async function admin<T>(method: string, params: unknown): Promise<T> {
-  const c = new GatewayClient({ url: gw.url, gatewayToken: new Secret(gw.token!), scopes: ['operator.admin'] });
+async function admin<M extends MethodDef>(def: M, ...args: CallArgs<M>): Promise<ResultOf<M>> {
+  const c = new GatewayClient({ url: gw.url, gatewayToken: new Secret(gw.token!), scopes: ['operator.admin'], validateResults: true });
   await c.connect();
   try {
-    return await c.request<T>(method, params);
+    return await c.call(def, ...args);
   } finally {
     await c.close();
   }
@@ -72,9 +75,9 @@ async function othersStillConnect(other: ReturnType<typeof deviceFiles>): Promis
   const hello = await byDeviceToken.connect();
   assert.equal(hello.auth, undefined, 'it passed with its cached device token (nothing re-minted)');
   await byDeviceToken.close();
-  const bySharedSecret = new GatewayClient({ url: gw.url, gatewayToken: new Secret(gw.token!), scopes: ['operator.read'] });
+  const bySharedSecret = new GatewayClient({ url: gw.url, gatewayToken: new Secret(gw.token!), scopes: ['operator.read'], validateResults: true });
   await bySharedSecret.connect();
-  assert.equal((await bySharedSecret.request<{ ok: boolean }>('health')).ok, true);
+  assert.equal((await bySharedSecret.call(health)).ok, true);
   await bySharedSecret.close();
 }
 
@@ -95,7 +98,7 @@ describe('DT-RETRY-STORM', () => {
 
     const disconnected = once(rc, 'disconnected') as Promise<[number, string]>;
     const terminal = once(rc, 'terminal') as Promise<[ClawgateError]>;
-    await admin('device.token.revoke', { deviceId: stormy.identity.deviceId, role: 'operator' });
+    await admin(deviceTokenRevoke, { deviceId: stormy.identity.deviceId, role: 'operator' });
     const [code, reason] = await disconnected;
     assert.equal(code, 4001, `closed for a credentials change: ${reason}`);
     const [err] = await terminal;

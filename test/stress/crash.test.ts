@@ -13,6 +13,9 @@ import { loadOrCreateIdentity, type DeviceIdentity } from '../../src/client/iden
 import { TokenCache } from '../../src/client/token-cache.js';
 import { pidAlive, readLock } from '../../src/util/gateway-lock.js';
 import { ClawgateError } from '../../src/protocol/error-catalogue.js';
+import { devicePairApprove } from '../../src/protocol/methods/device-pair.js';
+import { deviceTokenRevoke, deviceTokenRotate } from '../../src/protocol/methods/device-token.js';
+import { health } from '../../src/protocol/methods/gateway-info.js';
 import { CLI_BIN, makeStateDir, randomToken, startGateway, type RunningGateway } from '../helpers/gateway-process.js';
 import { sha256Hex } from '../helpers/scenario-support.js';
 import { Ledger } from './crash-ledger.js';
@@ -183,16 +186,17 @@ test(`crash: ${KILLS} SIGKILLs while a client approves, rotates and revokes; eve
     const id = d.identity.deviceId;
     try {
       if (op === 'approve') {
-        const res = await admin.request<{ requestId: string; device: { approvedAtMs: number } }>('device.pair.approve', { requestId: d.requestId });
+        if (d.requestId === undefined) throw new Error('a pending device without a request id');
+        const res = await admin.call(devicePairApprove, { requestId: d.requestId });
         ledger.ack(id, { kind: 'approved', atMs: res.device.approvedAtMs }, { kind: 'pairing.approved', requestId: res.requestId });
         d.belief = 'approved';
       } else if (op === 'rotate') {
-        const res = await admin.request<{ rotatedAtMs: number; delivery: string }>('device.token.rotate', { deviceId: id, role: 'operator' });
+        const res = await admin.call(deviceTokenRotate, { deviceId: id, role: 'operator' });
         if (res.delivery !== 'next-connect') unexpected.push(`rotate of another device answered delivery ${res.delivery}`);
         ledger.ack(id, { kind: 'rotated', atMs: res.rotatedAtMs }, { kind: 'token.rotated', tsMs: res.rotatedAtMs });
         d.belief = 'rotated';
       } else {
-        const res = await admin.request<{ revokedAtMs: number }>('device.token.revoke', { deviceId: id, role: 'operator' });
+        const res = await admin.call(deviceTokenRevoke, { deviceId: id, role: 'operator' });
         ledger.ack(id, { kind: 'revoked', atMs: res.revokedAtMs }, { kind: 'token.revoked', tsMs: res.revokedAtMs });
         d.belief = 'revoked';
       }
@@ -235,7 +239,7 @@ test(`crash: ${KILLS} SIGKILLs while a client approves, rotates and revokes; eve
     const r = rng.fork(n + 1);
     let life: Life | undefined;
     while ((life = await lives.next(life))) {
-      const admin = new GatewayClient({ url: life.gw.url, gatewayToken: new Secret(token), scopes: ['operator.admin'], clientId: 'crash-admin', timeoutMs: OP_TIMEOUT_MS });
+      const admin = new GatewayClient({ url: life.gw.url, gatewayToken: new Secret(token), scopes: ['operator.admin'], clientId: 'crash-admin', timeoutMs: OP_TIMEOUT_MS, validateResults: true });
       try {
         await admin.connect();
         for (;;) {
@@ -285,9 +289,9 @@ test(`crash: ${KILLS} SIGKILLs while a client approves, rotates and revokes; eve
       assert.equal(hello.type, 'hello-ok');
       await client.close();
     }
-    const plain = new GatewayClient({ url: gw.url, gatewayToken: new Secret(token), scopes: ['operator.read'], timeoutMs: OP_TIMEOUT_MS });
+    const plain = new GatewayClient({ url: gw.url, gatewayToken: new Secret(token), scopes: ['operator.read'], timeoutMs: OP_TIMEOUT_MS, validateResults: true });
     await plain.connect();
-    assert.equal((await plain.request<{ ok: boolean }>('health')).ok, true);
+    assert.equal((await plain.call(health)).ok, true);
     await plain.close();
   } finally {
     assert.equal(await gw.stop(), 0, gw.output());

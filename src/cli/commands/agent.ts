@@ -3,11 +3,13 @@ import type { Command } from 'commander';
 import type { Usage } from '../../agents/types.js';
 import type { EventFrame } from '../../protocol/frames.js';
 import { ClawgateError, isErrorCode } from '../../protocol/error-catalogue.js';
-import type { agentWait, ResultOf } from '../../protocol/methods/index.js';
+import type { ResultOf } from '../../protocol/methods/index.js';
 import type { ChatStreamEnd } from '../chat-stream.js';
 import { SessionFollower, type FollowUpRun } from '../session-follower.js';
 import { CliContext } from '../context.js';
 import { withRunningGateway } from '../gateway-required.js';
+import { agentWait } from '../../protocol/methods/agent.js';
+import { chatAbort, chatSend } from '../../protocol/methods/chat.js';
 
 /** Longest --timeout (seconds). */
 export const AGENT_MAX_TIMEOUT_SECONDS = 24 * 60 * 60;
@@ -107,7 +109,7 @@ async function followRun(c: CliContext, rpc: CliContext, req: AgentRequest): Pro
   };
   return withRunningGateway(
     rpc,
-    ['chat.send', 'chat.abort', 'agent.wait'],
+    [chatSend, chatAbort, agentWait],
     async (client) => {
       let settle!: (o: Outcome) => void;
       let fail!: (e: Error) => void;
@@ -141,11 +143,11 @@ async function followRun(c: CliContext, rpc: CliContext, req: AgentRequest): Pro
       process.on('SIGINT', onSigint);
       const watchdog = req.timeoutSeconds !== undefined ? setTimeout(() => settle({ kind: 'watchdog' }), req.timeoutSeconds * 1000 + AGENT_TIMEOUT_GRACE_MS) : undefined;
       try {
-        await client.request('chat.send', { sessionKey: req.sessionKey, message: req.message, idempotencyKey: runId, ...(req.timeoutSeconds !== undefined ? { timeoutMs: req.timeoutSeconds * 1000 } : {}) });
+        await client.call(chatSend, { sessionKey: req.sessionKey, message: req.message, idempotencyKey: runId, ...(req.timeoutSeconds !== undefined ? { timeoutMs: req.timeoutSeconds * 1000 } : {}) });
         const o = await outcome;
         const base = { runId, sessionKey: req.sessionKey, text: printed };
         if (o.kind !== 'end') {
-          await client.request('chat.abort', { sessionKey: req.sessionKey, runId }).catch(() => undefined);
+          await client.call(chatAbort, { sessionKey: req.sessionKey, runId }).catch(() => undefined);
           if (printed !== '') write('\n');
           const error =
             o.kind === 'interrupted'
@@ -160,7 +162,7 @@ async function followRun(c: CliContext, rpc: CliContext, req: AgentRequest): Pro
           if (req.follow && follower.pending > 0) result.followUps = await followReports(follower, following, req, note);
           return result;
         }
-        const wait = await client.request<WaitResult>('agent.wait', { runId, timeoutMs: AGENT_ERROR_LOOKUP_MS }).catch(() => undefined);
+        const wait = await client.call(agentWait, { runId, timeoutMs: AGENT_ERROR_LOOKUP_MS }).catch(() => undefined);
         if (printed !== '') write('\n');
         const error = runError(runId, end, wait);
         const status = wait?.status === 'timeout' || error.code === 'RUN_TIMEOUT' ? 'timeout' : end.state === 'aborted' ? 'aborted' : 'error';

@@ -3,10 +3,9 @@ import { DoctorContext } from '../../doctor/context.js';
 import { renderReport } from '../../doctor/render.js';
 import { hasErrors, runDoctor } from '../../doctor/runner.js';
 import { ClawgateError } from '../../protocol/error-catalogue.js';
-import type { ResultOf } from '../../protocol/methods/index.js';
-import type { status } from '../../protocol/methods/gateway-info.js';
 import { CliContext } from '../context.js';
 import { withGateway } from '../gateway-call.js';
+import { status } from '../../protocol/methods/gateway-info.js';
 
 /** Doctor's RPC budget: it must answer quickly when the gateway hangs. */
 export const DOCTOR_RPC_TIMEOUT_MS = 3_000;
@@ -29,7 +28,7 @@ export function register(program: Command, ctx: () => CliContext): void {
           env: c.io.env,
           tokenFlag: c.globals.token,
           statusRpc: (port, token) =>
-            withGateway(rpc, ['status'], (client) => client.request<ResultOf<typeof status>>('status'), { url: `ws://127.0.0.1:${port}`, local: true, port, token }),
+            withGateway(rpc, [status], (client) => client.call(status), { url: `ws://127.0.0.1:${port}`, local: true, port, token }),
         });
       const report = await runDoctor(makeContext, { fix: opts.fix === true });
       if (opts.json || c.json) c.printJson(report);

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import type { ResultOf } from '../../protocol/methods/index.js';
-import type { health } from '../../protocol/methods/gateway-info.js';
 import type { CliContext } from '../context.js';
 import { callGateway } from '../gateway-call.js';
+import { health } from '../../protocol/methods/gateway-info.js';
 
 /** `clawgate health`: is the gateway alive, and what does it hold. */
 export function register(program: Command, ctx: () => CliContext): void {
@@ -13,7 +12,7 @@ export function register(program: Command, ctx: () => CliContext): void {
     .action(async (opts: { json?: boolean }) => {
       const c = ctx();
       const started = Date.now();
-      const result = await callGateway<ResultOf<typeof health>>(c, 'health');
+      const result = await callGateway(c, health);
       if (opts.json || c.json) {
         c.printJson(result);
         return;

@@ -2,7 +2,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { CLI_BIN, randomToken, runCli, startGateway, type RunningGateway } from '../../../test/helpers/gateway-process.js';
+import { CLI_BIN, randomToken, runCli, startGateway, VALIDATING_CLI_ENV, type RunningGateway } from '../../../test/helpers/gateway-process.js';
 import { rawConnect } from '../../../test/helpers/raw-client.js';
 
 const gateways: RunningGateway[] = [];
@@ -73,7 +73,7 @@ test('clawgate logs rejects bad flags with exit 2', async () => {
 test('clawgate logs --follow prints new lines as they are written, survives the gateway stopping, and exits 0 on Ctrl-C', async () => {
   const gw = await gateway();
   const child = spawn(process.execPath, [CLI_BIN, 'logs', '--follow', '--json', '--limit', '1'], {
-    env: { ...process.env, CLAWGATE_GATEWAY_TOKEN: '', CLAWGATE_STATE_DIR: gw.stateDir },
+    env: { ...process.env, CLAWGATE_GATEWAY_TOKEN: '', CLAWGATE_STATE_DIR: gw.stateDir, ...VALIDATING_CLI_ENV },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ClawgateError } from '../../protocol/error-catalogue.js';
-import { LOG_LEVEL_NAMES, LOGS_TAIL_MAX_LIMIT, type logsTail } from '../../protocol/methods/logs.js';
+import { LOG_LEVEL_NAMES, LOGS_TAIL_MAX_LIMIT, logsTail } from '../../protocol/methods/logs.js';
 import type { ResultOf } from '../../protocol/methods/index.js';
 import type { CliContext } from '../context.js';
 import type { GatewayTarget } from '../gateway-target.js';
@@ -125,10 +125,10 @@ async function viaGateway(
   try {
     await withGateway(
       c,
-      ['logs.tail'],
+      [logsTail],
       async (client) => {
         for (;;) {
-          const r = await client.request<TailResult>('logs.tail', params(cursor));
+          const r = await client.call(logsTail, params(cursor));
           print(r);
           cursor = r.cursor;
           if (!stop || (await stop.wait(FOLLOW_INTERVAL_MS))) return;

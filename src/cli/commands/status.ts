@@ -5,12 +5,12 @@ import { TokenCache } from '../../client/token-cache.js';
 import { stateDirIdOf } from '../../util/state-dir-id.js';
 import { ClawgateError } from '../../protocol/error-catalogue.js';
 import type { ResultOf } from '../../protocol/methods/index.js';
-import type { status } from '../../protocol/methods/gateway-info.js';
 import type { CliContext } from '../context.js';
 import { callGateway } from '../gateway-call.js';
 import { resolveTarget } from '../gateway-target.js';
 import { duration } from '../table.js';
 import { probeHealthz } from '../../service/probe.js';
+import { status } from '../../protocol/methods/gateway-info.js';
 
 interface Finding {
   id: string;
@@ -40,7 +40,7 @@ export function register(program: Command, ctx: () => CliContext): void {
       let gateway: ResultOf<typeof status> | undefined;
       let error: ClawgateError | undefined;
       try {
-        gateway = await callGateway<ResultOf<typeof status>>(c, 'status');
+        gateway = await callGateway(c, status);
       } catch (err) {
         if (!(err instanceof ClawgateError)) throw err;
         error = err;

@@ -3,6 +3,7 @@ import type { ChannelStatus } from '../../../channels/channel.js';
 import type { CliContext } from '../../context.js';
 import { callGateway } from '../../gateway-call.js';
 import { ago, formatTable } from '../../table.js';
+import { channelsStatus } from '../../../protocol/methods/channels.js';
 
 /** Human view of channels.status: one row per channel, then each problem with its fix. */
 export function renderChannels(channels: readonly ChannelStatus[]): string {
@@ -27,7 +28,7 @@ export function register(channels: Command, ctx: () => CliContext): void {
     .option('--json', 'print {channels} as JSON')
     .action(async (opts: { json?: boolean }) => {
       const c = ctx();
-      const result = await callGateway<{ channels: ChannelStatus[] }>(c, 'channels.status');
+      const result = await callGateway(c, channelsStatus);
       if (opts.json || c.json) c.printJson(result);
       else c.io.out(renderChannels(result.channels));
     });

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import type { CronJob } from '../../../protocol/cron-job.js';
 import type { CliContext } from '../../context.js';
 import { withRunningGateway } from '../../gateway-required.js';
 import { resolveJobId } from './job-ref.js';
 import { renderJob } from './render.js';
+import { cronList, cronUpdate } from '../../../protocol/methods/cron.js';
 
 /** `clawgate cron enable ID`. */
 export function register(cron: Command, ctx: () => CliContext): void {
@@ -14,7 +14,7 @@ export function register(cron: Command, ctx: () => CliContext): void {
     .option('--json', 'print the job as JSON')
     .action(async (ref: string, opts: { json?: boolean }) => {
       const c = ctx();
-      const job = await withRunningGateway(c, ['cron.list', 'cron.update'], async (client) => client.request<CronJob>('cron.update', { id: await resolveJobId(client, ref), patch: { enabled: true } }));
+      const job = await withRunningGateway(c, [cronList, cronUpdate], async (client) => client.call(cronUpdate, { id: await resolveJobId(client, ref), patch: { enabled: true } }));
       if (opts.json || c.json) c.printJson(job);
       else c.io.out(renderJob('enabled', job));
     });

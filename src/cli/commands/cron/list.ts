@@ -7,11 +7,12 @@ import type { CliContext } from '../../context.js';
 import { withRunningGateway } from '../../gateway-required.js';
 import { resolveTarget } from '../../gateway-target.js';
 import { renderJobs } from './render.js';
+import { cronList } from '../../../protocol/methods/cron.js';
 
 /** Jobs over RPC; when this host's gateway is down, read from the store (nothing runs until it starts). */
 async function fetchJobs(c: CliContext, includeDisabled: boolean): Promise<{ jobs: CronJob[]; offline: boolean }> {
   try {
-    const r = await withRunningGateway(c, ['cron.list'], (client) => client.request<{ jobs: CronJob[] }>('cron.list', { includeDisabled }));
+    const r = await withRunningGateway(c, [cronList], (client) => client.call(cronList, { includeDisabled }));
     return { jobs: r.jobs, offline: false };
   } catch (err) {
     if (!(err instanceof ClawgateError && err.code === 'GATEWAY_UNREACHABLE' && resolveTarget(c).local)) throw err;

@@ -3,6 +3,7 @@ import { ClawgateError } from '../../../protocol/error-catalogue.js';
 import type { CliContext } from '../../context.js';
 import { withRunningGateway } from '../../gateway-required.js';
 import { resolveJobId } from './job-ref.js';
+import { cronList, cronRemove } from '../../../protocol/methods/cron.js';
 
 /** `clawgate cron rm ID`. */
 export function register(cron: Command, ctx: () => CliContext): void {
@@ -13,9 +14,9 @@ export function register(cron: Command, ctx: () => CliContext): void {
     .option('--json', 'print {ok, removed, id}')
     .action(async (ref: string, opts: { json?: boolean }) => {
       const c = ctx();
-      const result = await withRunningGateway(c, ['cron.list', 'cron.remove'], async (client) => {
+      const result = await withRunningGateway(c, [cronList, cronRemove], async (client) => {
         const id = await resolveJobId(client, ref);
-        return { ...(await client.request<{ ok: true; removed: boolean }>('cron.remove', { id })), id };
+        return { ...(await client.call(cronRemove, { id })), id };
       });
       if (!result.removed) throw new ClawgateError('UNKNOWN_CRON_JOB', `no cron job "${ref}"; see clawgate cron list`);
       if (opts.json || c.json) c.printJson(result);

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import type { CronRunEntry } from '../../../protocol/cron-job.js';
-import { CRON_RUNS_MAX_LIMIT } from '../../../protocol/methods/cron.js';
+import { CRON_RUNS_MAX_LIMIT, cronList, cronRuns } from '../../../protocol/methods/cron.js';
 import { ClawgateError } from '../../../protocol/error-catalogue.js';
 import type { CliContext } from '../../context.js';
 import { withRunningGateway } from '../../gateway-required.js';
@@ -19,8 +18,8 @@ export function register(cron: Command, ctx: () => CliContext): void {
       const c = ctx();
       const limit = opts.limit !== undefined ? Number(opts.limit) : undefined;
       if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > CRON_RUNS_MAX_LIMIT)) throw new ClawgateError('USAGE', `--limit takes 1-${CRON_RUNS_MAX_LIMIT}`);
-      const result = await withRunningGateway(c, ['cron.list', 'cron.runs'], async (client) =>
-        client.request<{ entries: CronRunEntry[] }>('cron.runs', { id: await resolveJobId(client, ref), ...(limit !== undefined ? { limit } : {}) }),
+      const result = await withRunningGateway(c, [cronList, cronRuns], async (client) =>
+        client.call(cronRuns, { id: await resolveJobId(client, ref), ...(limit !== undefined ? { limit } : {}) }),
       );
       if (opts.json || c.json) c.printJson(result);
       else c.io.out(renderRuns(result.entries));

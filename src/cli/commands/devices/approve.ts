@@ -8,6 +8,7 @@ import { withGateway } from '../../gateway-call.js';
 import { withPairingAccess } from '../../local-fallback.js';
 import { ago } from '../../table.js';
 import { fetchPairingList } from './list.js';
+import { devicePairApprove } from '../../../protocol/methods/device-pair.js';
 
 type Approved = { requestId: string; device: PairedDeviceView };
 
@@ -22,7 +23,6 @@ export function register(devices: Command, ctx: () => CliContext): void {
     .option('--json', 'print the result as JSON')
     .action(async (requestId: string | undefined, opts: { latest?: boolean; yes?: boolean; json?: boolean }) => {
       const c = ctx();
-      if (!requestId && !opts.latest) throw new ClawgateError('USAGE', 'give a request id, or --latest; see clawgate devices list');
       if (requestId && opts.latest) throw new ClawgateError('USAGE', 'give either a request id or --latest, not both');
       let id = requestId;
       if (opts.latest) {
@@ -43,13 +43,14 @@ export function register(devices: Command, ctx: () => CliContext): void {
         }
         id = latest.requestId;
       }
+      if (!id) throw new ClawgateError('USAGE', 'give a request id, or --latest; see clawgate devices list');
       const result = await withPairingAccess<Approved>(
         c,
         // Approving grants the request's scopes, which a non-admin approver must hold itself. The owner's CLI on this
         // host (gateway token, auto-approved on loopback) asks for operator.admin so the RPC path serves any request.
         (target) =>
-          withGateway(c, ['device.pair.approve'], (client) => client.request<Approved>('device.pair.approve', { requestId: id }), target, target.local && target.token.secret ? ['operator.admin'] : []),
-        (store) => approveRequest(store, id!, LOCAL_OWNER, Date.now()),
+          withGateway(c, [devicePairApprove], (client) => client.call(devicePairApprove, { requestId: id }), target, target.local && target.token.secret ? ['operator.admin'] : []),
+        (store) => approveRequest(store, id, LOCAL_OWNER, Date.now()),
       );
       if (opts.json || c.json) c.printJson(result);
       else c.io.out(`Approved ${result.device.deviceId} (${result.requestId}); it receives its device token on its next connect`);

@@ -5,6 +5,7 @@ import type { CliContext } from '../../context.js';
 import { withGateway } from '../../gateway-call.js';
 import { withPairingAccess } from '../../local-fallback.js';
 import { ago, formatTable } from '../../table.js';
+import { devicePairList } from '../../../protocol/methods/device-pair.js';
 
 export type PairingList = { pending: PendingRequestView[]; paired: PairedDeviceView[] };
 
@@ -12,7 +13,7 @@ export type PairingList = { pending: PendingRequestView[]; paired: PairedDeviceV
 export function fetchPairingList(c: CliContext): Promise<PairingList> {
   return withPairingAccess(
     c,
-    (target) => withGateway(c, ['device.pair.list'], (client) => client.request<PairingList>('device.pair.list', {}), target),
+    (target) => withGateway(c, [devicePairList], (client) => client.call(devicePairList, {}), target),
     (store) => listPairing(store, Date.now()),
   );
 }

@@ -4,6 +4,7 @@ import { rejectRequest } from '../../../pairing/operations.js';
 import type { CliContext } from '../../context.js';
 import { withGateway } from '../../gateway-call.js';
 import { withPairingAccess } from '../../local-fallback.js';
+import { devicePairReject } from '../../../protocol/methods/device-pair.js';
 
 type Rejected = { requestId: string; deviceId: string };
 
@@ -18,7 +19,7 @@ export function register(devices: Command, ctx: () => CliContext): void {
       const c = ctx();
       const result = await withPairingAccess<Rejected>(
         c,
-        (target) => withGateway(c, ['device.pair.reject'], (client) => client.request<Rejected>('device.pair.reject', { requestId }), target),
+        (target) => withGateway(c, [devicePairReject], (client) => client.call(devicePairReject, { requestId }), target),
         (store) => rejectRequest(store, requestId, LOCAL_OWNER, Date.now()),
       );
       if (opts.json || c.json) c.printJson(result);

@@ -4,6 +4,7 @@ import { removeDevice } from '../../../pairing/operations.js';
 import type { CliContext } from '../../context.js';
 import { withGateway } from '../../gateway-call.js';
 import { withPairingAccess } from '../../local-fallback.js';
+import { devicePairRemove } from '../../../protocol/methods/device-pair.js';
 
 /** `clawgate devices remove <deviceId>`. */
 export function register(devices: Command, ctx: () => CliContext): void {
@@ -16,7 +17,7 @@ export function register(devices: Command, ctx: () => CliContext): void {
       const c = ctx();
       const result = await withPairingAccess<{ deviceId: string }>(
         c,
-        (target) => withGateway(c, ['device.pair.remove'], (client) => client.request<{ deviceId: string }>('device.pair.remove', { deviceId }), target),
+        (target) => withGateway(c, [devicePairRemove], (client) => client.call(devicePairRemove, { deviceId }), target),
         (store) => removeDevice(store, deviceId, LOCAL_OWNER, Date.now()),
       );
       if (opts.json || c.json) c.printJson(result);

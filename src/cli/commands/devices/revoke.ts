@@ -4,6 +4,7 @@ import { revokeToken } from '../../../pairing/operations.js';
 import type { CliContext } from '../../context.js';
 import { withGateway } from '../../gateway-call.js';
 import { withPairingAccess } from '../../local-fallback.js';
+import { deviceTokenRevoke } from '../../../protocol/methods/device-token.js';
 
 type Revoked = { deviceId: string; role: string; revokedAtMs: number };
 
@@ -20,7 +21,7 @@ export function register(devices: Command, ctx: () => CliContext): void {
       const params = { deviceId: opts.device, role: opts.role };
       const result = await withPairingAccess<Revoked>(
         c,
-        (target) => withGateway(c, ['device.token.revoke'], (client) => client.request<Revoked>('device.token.revoke', params), target),
+        (target) => withGateway(c, [deviceTokenRevoke], (client) => client.call(deviceTokenRevoke, params), target),
         (store) => revokeToken(store, params, LOCAL_OWNER, Date.now()),
       );
       if (opts.json || c.json) c.printJson(result);

@@ -7,6 +7,7 @@ import { rotateToken, type RotateResult } from '../../../pairing/operations.js';
 import type { CliContext } from '../../context.js';
 import { withGateway } from '../../gateway-call.js';
 import { withPairingAccess } from '../../local-fallback.js';
+import { deviceTokenRotate } from '../../../protocol/methods/device-token.js';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -26,7 +27,7 @@ export function register(devices: Command, ctx: () => CliContext): void {
       const params = { deviceId: opts.device, role: opts.role, ...(opts.scope ? { scopes: opts.scope } : {}) };
       const result = await withPairingAccess<RotateResult>(
         c,
-        (target) => withGateway(c, ['device.token.rotate'], (client) => client.request<RotateResult>('device.token.rotate', params), target),
+        (target) => withGateway(c, [deviceTokenRotate], (client) => client.call(deviceTokenRotate, params), target),
         (store) => rotateToken(store, params, LOCAL_OWNER, Date.now()),
       );
       const { token, ...shown } = result;

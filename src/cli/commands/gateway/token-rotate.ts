@@ -7,10 +7,11 @@ import { setPath } from '../../../config/key-path.js';
 import { pidAlive, readLock } from '../../../util/gateway-lock.js';
 import { ClawgateError } from '../../../protocol/error-catalogue.js';
 import type { ResultOf } from '../../../protocol/methods/index.js';
-import type { gatewayTokenReload, status } from '../../../protocol/methods/index.js';
 import type { CliContext } from '../../context.js';
 import { withGateway } from '../../gateway-call.js';
 import { resolveTarget } from '../../gateway-target.js';
+import { status } from '../../../protocol/methods/gateway-info.js';
+import { gatewayTokenReload } from '../../../protocol/methods/gateway-token.js';
 
 /**
  * `clawgate gateway token rotate`: a new token in config, the running gateway told to use it, and the
@@ -35,14 +36,14 @@ export function register(token: Command, ctx: () => CliContext): void {
         // Connect with the current credentials first: after the write, this CLI's old token is gone.
         reload = await withGateway(
           c,
-          ['gateway.token.reload', 'status'],
+          [gatewayTokenReload, status],
           async (client) => {
-            const st = await client.request<ResultOf<typeof status>>('status');
+            const st = await client.call(status);
             if (st.auth.token.source === 'env' || st.auth.token.source === 'flag') {
               throw new ClawgateError('USAGE', `the running gateway takes its token from ${st.auth.token.source === 'env' ? 'CLAWGATE_GATEWAY_TOKEN in its environment' : 'its --token flag'}, which config cannot override; change it there and restart the gateway`);
             }
             write();
-            return client.request<ResultOf<typeof gatewayTokenReload>>('gateway.token.reload');
+            return client.call(gatewayTokenReload);
           },
           resolveTarget(c),
         );

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import type { modelsList, ResultOf } from '../../../protocol/methods/index.js';
+import type { ResultOf } from '../../../protocol/methods/index.js';
 import type { CliContext } from '../../context.js';
 import { withRunningGateway } from '../../gateway-required.js';
 import { formatTable } from '../../table.js';
+import { modelsList } from '../../../protocol/methods/models.js';
 
 type ModelsResult = ResultOf<typeof modelsList>;
 
@@ -23,7 +24,7 @@ export function register(models: Command, ctx: () => CliContext): void {
     .option('--json', 'print {models} as the wire has them')
     .action(async (opts: { json?: boolean }) => {
       const c = ctx();
-      const result = await withRunningGateway(c, ['models.list'], (client) => client.request<ModelsResult>('models.list', {}));
+      const result = await withRunningGateway(c, [modelsList], (client) => client.call(modelsList, {}));
       if (opts.json || c.json) c.printJson(result);
       else c.io.out(renderModels(result));
     });

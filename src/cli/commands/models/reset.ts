@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import type { modelsReset, ResultOf } from '../../../protocol/methods/index.js';
+import type { ResultOf } from '../../../protocol/methods/index.js';
 import type { CliContext } from '../../context.js';
 import { withRunningGateway } from '../../gateway-required.js';
+import { modelsReset } from '../../../protocol/methods/models.js';
 
 type ResetResult = ResultOf<typeof modelsReset>;
 
@@ -20,7 +21,7 @@ export function register(models: Command, ctx: () => CliContext): void {
     .option('--json', 'print {reset}')
     .action(async (provider: string | undefined, opts: { json?: boolean }) => {
       const c = ctx();
-      const result = await withRunningGateway(c, ['models.reset'], (client) => client.request<ResetResult>('models.reset', provider !== undefined ? { provider } : {}));
+      const result = await withRunningGateway(c, [modelsReset], (client) => client.call(modelsReset, provider !== undefined ? { provider } : {}));
       if (opts.json || c.json) c.printJson(result);
       else c.io.out(renderReset(result, provider));
     });

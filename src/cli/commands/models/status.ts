@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatUntil } from '../../../agents/provider-errors.js';
 import { ClawgateError } from '../../../protocol/error-catalogue.js';
-import type { modelsStatus, ResultOf } from '../../../protocol/methods/index.js';
+import type { ResultOf } from '../../../protocol/methods/index.js';
 import type { CliContext } from '../../context.js';
 import { withRunningGateway } from '../../gateway-required.js';
 import { formatTable } from '../../table.js';
+import { modelsStatus } from '../../../protocol/methods/models.js';
 
 type StatusResult = ResultOf<typeof modelsStatus>;
 type ProviderRow = StatusResult['providers'][number];
@@ -48,7 +49,7 @@ async function fromStore(c: CliContext): Promise<StatusResult> {
 /** models.status through the gateway; from the config and store when this host's gateway is not running. */
 export async function fetchProviderStatus(c: CliContext): Promise<StatusResult> {
   try {
-    return await withRunningGateway(c, ['models.status'], (client) => client.request<StatusResult>('models.status', {}));
+    return await withRunningGateway(c, [modelsStatus], (client) => client.call(modelsStatus, {}));
   } catch (err) {
     const local = c.globals.url === undefined;
     if (!(err instanceof ClawgateError) || err.code !== 'GATEWAY_UNREACHABLE' || !local || !existsSync(c.paths.dbPath)) throw err;

@@ -2,11 +2,11 @@ import type { Command } from 'commander';
 import { approvePairingCode } from '../../../channels/pairing.js';
 import { assertKnownChannel } from '../../../channels/known.js';
 import { LOCAL_OWNER } from '../../../pairing/actor.js';
-import type { channelPairingApprove } from '../../../protocol/methods/channel-pairing.js';
 import type { ResultOf } from '../../../protocol/methods/index.js';
 import type { CliContext } from '../../context.js';
 import { withGateway } from '../../gateway-call.js';
 import { withPairingAccess } from '../../local-fallback.js';
+import { channelPairingApprove } from '../../../protocol/methods/channel-pairing.js';
 
 type Approved = ResultOf<typeof channelPairingApprove>;
 
@@ -23,7 +23,7 @@ export function register(pairing: Command, ctx: () => CliContext): void {
       assertKnownChannel(channel);
       const result = await withPairingAccess<Approved>(
         c,
-        (target) => withGateway(c, ['channel.pairing.approve'], (client) => client.request<Approved>('channel.pairing.approve', { channel, code }), target),
+        (target) => withGateway(c, [channelPairingApprove], (client) => client.call(channelPairingApprove, { channel, code }), target),
         (store) => ({ ...approvePairingCode(store, channel, code, LOCAL_OWNER.label, Date.now()), notified: false }),
       );
       if (opts.json || c.json) c.printJson(result);

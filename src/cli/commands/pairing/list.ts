@@ -7,6 +7,7 @@ import type { CliContext } from '../../context.js';
 import { withGateway } from '../../gateway-call.js';
 import { withPairingAccess } from '../../local-fallback.js';
 import { ago, formatTable } from '../../table.js';
+import { channelPairingList } from '../../../protocol/methods/channel-pairing.js';
 
 export type ChannelPairingList = { pending: Static<typeof ChannelPairingRequestSchema>[]; allowed: Static<typeof ChannelAllowedSenderSchema>[] };
 
@@ -14,7 +15,7 @@ export type ChannelPairingList = { pending: Static<typeof ChannelPairingRequestS
 export function fetchChannelPairing(c: CliContext, channel: string | undefined): Promise<ChannelPairingList> {
   return withPairingAccess(
     c,
-    (target) => withGateway(c, ['channel.pairing.list'], (client) => client.request<ChannelPairingList>('channel.pairing.list', channel ? { channel } : {}), target),
+    (target) => withGateway(c, [channelPairingList], (client) => client.call(channelPairingList, channel ? { channel } : {}), target),
     (store) => listChannelPairing(store, channel, Date.now()),
   );
 }

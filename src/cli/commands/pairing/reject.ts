@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { rejectPairingCode } from '../../../channels/pairing.js';
 import { assertKnownChannel } from '../../../channels/known.js';
-import type { channelPairingReject } from '../../../protocol/methods/channel-pairing.js';
 import type { ResultOf } from '../../../protocol/methods/index.js';
 import type { CliContext } from '../../context.js';
 import { withGateway } from '../../gateway-call.js';
 import { withPairingAccess } from '../../local-fallback.js';
+import { channelPairingReject } from '../../../protocol/methods/channel-pairing.js';
 
 type Rejected = ResultOf<typeof channelPairingReject>;
 
@@ -22,7 +22,7 @@ export function register(pairing: Command, ctx: () => CliContext): void {
       assertKnownChannel(channel);
       const result = await withPairingAccess<Rejected>(
         c,
-        (target) => withGateway(c, ['channel.pairing.reject'], (client) => client.request<Rejected>('channel.pairing.reject', { channel, code }), target),
+        (target) => withGateway(c, [channelPairingReject], (client) => client.call(channelPairingReject, { channel, code }), target),
         (store) => ({ request: rejectPairingCode(store, channel, code, Date.now()) }),
       );
       if (opts.json || c.json) c.printJson(result);

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { assertKnownChannel } from '../../../channels/known.js';
 import { revokeSender } from '../../../channels/pairing.js';
-import type { channelPairingRevoke } from '../../../protocol/methods/channel-pairing.js';
 import type { ResultOf } from '../../../protocol/methods/index.js';
 import type { CliContext } from '../../context.js';
 import { withGateway } from '../../gateway-call.js';
 import { withPairingAccess } from '../../local-fallback.js';
+import { channelPairingRevoke } from '../../../protocol/methods/channel-pairing.js';
 
 type Revoked = ResultOf<typeof channelPairingRevoke>;
 
@@ -22,7 +22,7 @@ export function register(pairing: Command, ctx: () => CliContext): void {
       assertKnownChannel(channel);
       const result = await withPairingAccess<Revoked>(
         c,
-        (target) => withGateway(c, ['channel.pairing.revoke'], (client) => client.request<Revoked>('channel.pairing.revoke', { channel, sender }), target),
+        (target) => withGateway(c, [channelPairingRevoke], (client) => client.call(channelPairingRevoke, { channel, sender }), target),
         (store) => ({ sender: revokeSender(store, channel, sender) }),
       );
       if (opts.json || c.json) c.printJson(result);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ClawgateError } from '../../../protocol/error-catalogue.js';
-import { CHAT_HISTORY_DEFAULT_LIMIT, CHAT_HISTORY_MAX_LIMIT, type WireMessage } from '../../../protocol/methods/chat.js';
-import type { chatHistory, ResultOf } from '../../../protocol/methods/index.js';
+import { CHAT_HISTORY_DEFAULT_LIMIT, CHAT_HISTORY_MAX_LIMIT, chatHistory, type WireMessage } from '../../../protocol/methods/chat.js';
+import type { ResultOf } from '../../../protocol/methods/index.js';
 import type { CliContext } from '../../context.js';
 import { withRunningGateway } from '../../gateway-required.js';
 
@@ -52,7 +52,7 @@ export function register(sessions: Command, ctx: () => CliContext): void {
     .action(async (key: string, opts: { limit?: string; json?: boolean }) => {
       const c = ctx();
       const limit = parseLimit(opts.limit);
-      const result = await withRunningGateway(c, ['chat.history'], (client) => client.request<HistoryResult>('chat.history', { sessionKey: key, limit }));
+      const result = await withRunningGateway(c, [chatHistory], (client) => client.call(chatHistory, { sessionKey: key, limit }));
       if (opts.json || c.json) c.printJson(result);
       else c.io.out(renderHistory(result));
     });

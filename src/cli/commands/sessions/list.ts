@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import type { ResultOf, sessionsList } from '../../../protocol/methods/index.js';
+import type { ResultOf } from '../../../protocol/methods/index.js';
 import type { CliContext } from '../../context.js';
 import { withRunningGateway } from '../../gateway-required.js';
 import { ago, formatTable } from '../../table.js';
+import { sessionsList } from '../../../protocol/methods/sessions.js';
 
 type SessionsResult = ResultOf<typeof sessionsList>;
 
@@ -25,7 +26,7 @@ export function register(sessions: Command, ctx: () => CliContext): void {
     .action(async (opts: { agent?: string; json?: boolean }) => {
       const c = ctx();
       const params = opts.agent !== undefined ? { agentId: opts.agent } : {};
-      const result = await withRunningGateway(c, ['sessions.list'], (client) => client.request<SessionsResult>('sessions.list', params));
+      const result = await withRunningGateway(c, [sessionsList], (client) => client.call(sessionsList, params));
       if (opts.json || c.json) c.printJson(result);
       else c.io.out(renderSessions(result));
     });
