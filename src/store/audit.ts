@@ -1,7 +1,7 @@
 import type { Db } from './database.js';
 import { nul, opt } from './rows.js';
 
-/** Kinds of audit events; pairing and token decisions and auth failures. */
+/** Kinds of audit events: device pairing and token decisions, auth failures, chat-channel DM pairing decisions. */
 export type AuditKind =
   | 'pairing.requested'
   | 'pairing.approved'
@@ -12,7 +12,12 @@ export type AuditKind =
   | 'token.minted'
   | 'token.rotated'
   | 'token.revoked'
-  | 'auth.failed';
+  | 'auth.failed'
+  // Channel DM pairing: detail is a ChannelAuditDetail (channel, senderId, chatId, ...).
+  | 'channel.pairing.requested'
+  | 'channel.pairing.approved'
+  | 'channel.pairing.rejected'
+  | 'channel.sender.revoked';
 
 /** One audit row. `actor` says who acted: `gateway`, `rpc:<deviceId or conn>`, or `cli-local`. */
 export interface AuditEvent {
@@ -25,6 +30,25 @@ export interface AuditEvent {
   actor: string;
   reason?: string | undefined;
   detail?: Record<string, unknown> | undefined;
+}
+
+/** The detail of a channel DM pairing audit row: whose request, in which chat (the approval notice goes there). */
+export interface ChannelAuditDetail {
+  channel: string;
+  senderId: string;
+  senderName?: string | undefined;
+  chatId?: string | undefined;
+  code?: string | undefined;
+  expiresAtMs?: number | undefined;
+}
+
+/** The channel detail of an audit row, or undefined when the row carries none (a foreign or damaged row). */
+export function channelAuditDetail(e: AuditEvent): ChannelAuditDetail | undefined {
+  const d = e.detail;
+  if (!d || typeof d['channel'] !== 'string' || typeof d['senderId'] !== 'string') return undefined;
+  const str = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : undefined);
+  const expires = d['expiresAtMs'];
+  return { channel: d['channel'], senderId: d['senderId'], senderName: str('senderName'), chatId: str('chatId'), code: str('code'), expiresAtMs: typeof expires === 'number' ? expires : undefined };
 }
 
 interface Row {

@@ -12,7 +12,7 @@ import { lastUserText } from '../helpers/fake-model-server.js';
 import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram.js';
 import { USER_REPLIES } from '../../src/agents/provider-errors.js';
 import { PAIRING_CODE_ALPHABET } from '../../src/channels/pairing.js';
-import { APPROVED_NOTICE } from '../../src/channels/rpc-methods.js';
+import { APPROVED_NOTICE } from '../../src/channels/pairing-effects.js';
 
 const CODE_RE = new RegExp(`Your pairing code: ([${PAIRING_CODE_ALPHABET}]{8})\\b`);
 const LONG_REPLY = 'x'.repeat(9000);
