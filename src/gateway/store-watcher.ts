@@ -4,7 +4,7 @@ import { channelPairingEffects } from '../channels/pairing-effects.js';
 import { DEVICE_PAIRING_EFFECTS } from '../pairing/pairing-effects.js';
 import { CLOSE_CODES } from '../protocol/events.js';
 import type { AuditEffectPorts, AuditEffectTable } from '../store/audit-effect.js';
-import type { AuditEvent } from '../store/audit.js';
+import type { AuditEvent, AuditKind } from '../store/audit.js';
 import type { Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { Connection } from './connection-state.js';
@@ -13,9 +13,9 @@ import type { Connection } from './connection-state.js';
 export function joinEffectTables(...tables: AuditEffectTable[]): AuditEffectTable {
   const joined: AuditEffectTable = {};
   for (const table of tables) {
-    for (const [kind, effect] of Object.entries(table) as [AuditEvent['kind'], NonNullable<AuditEffectTable[AuditEvent['kind']]>][]) {
+    for (const kind of Object.keys(table) as AuditKind[]) {
       if (joined[kind]) throw new Error(`audit kind ${kind} has two effects`);
-      joined[kind] = effect;
+      joined[kind] = table[kind];
     }
   }
   return joined;

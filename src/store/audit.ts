@@ -2,22 +2,25 @@ import type { Db } from './database.js';
 import { nul, opt } from './rows.js';
 
 /** Kinds of audit events: device pairing and token decisions, auth failures, chat-channel DM pairing decisions. */
-export type AuditKind =
-  | 'pairing.requested'
-  | 'pairing.approved'
-  | 'pairing.auto-approved'
-  | 'pairing.rejected'
-  | 'pairing.expired'
-  | 'device.removed'
-  | 'token.minted'
-  | 'token.rotated'
-  | 'token.revoked'
-  | 'auth.failed'
+export const AUDIT_KINDS = [
+  'pairing.requested',
+  'pairing.approved',
+  'pairing.auto-approved',
+  'pairing.rejected',
+  'pairing.expired',
+  'device.removed',
+  'token.minted',
+  'token.rotated',
+  'token.revoked',
+  'auth.failed',
   // Channel DM pairing: detail is a ChannelAuditDetail (channel, senderId, chatId, ...).
-  | 'channel.pairing.requested'
-  | 'channel.pairing.approved'
-  | 'channel.pairing.rejected'
-  | 'channel.sender.revoked';
+  'channel.pairing.requested',
+  'channel.pairing.approved',
+  'channel.pairing.rejected',
+  'channel.sender.revoked',
+] as const;
+/** One audit kind (the kind column has no CHECK: a new kind needs no migration). */
+export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 /** One audit row. `actor` says who acted: `gateway`, `rpc:<deviceId or conn>`, or `cli-local`. */
 export interface AuditEvent {
