@@ -65,9 +65,9 @@ test('an expired or unknown code cannot be approved; reject removes a code', (t)
   assert.throws(() => approvePairingCode(store, 'telegram', r.request.code, 'x', 1000 + HOUR), /expired/);
   const fresh = requestPairingCode(store, sender('8'), 5000);
   if (fresh.kind !== 'issued') return assert.fail(fresh.kind);
-  assert.equal(rejectPairingCode(store, 'telegram', fresh.request.code, 5001).senderId, '8');
+  assert.equal(rejectPairingCode(store, 'telegram', fresh.request.code, 'cli-local', 5001).senderId, '8');
   assert.equal(store.channelPairing.isAllowed('telegram', '8'), false);
-  assert.throws(() => rejectPairingCode(store, 'telegram', fresh.request.code, 5002), (e: unknown) => e instanceof ClawgateError && e.code === 'UNKNOWN_PAIRING_CODE');
+  assert.throws(() => rejectPairingCode(store, 'telegram', fresh.request.code, 'cli-local', 5002), (e: unknown) => e instanceof ClawgateError && e.code === 'UNKNOWN_PAIRING_CODE');
   assert.throws(() => approvePairingCode(store, 'telegram', 'nope', 'x', 5002), /not a pairing code/);
 });
 
@@ -80,12 +80,53 @@ test('revoke takes an approval back, by user id or @username in any case; the se
   };
   approve('42', '@Alice');
   approve('43', 'Bob Smith');
-  assert.equal(revokeSender(store, 'telegram', '@alice').senderId, '42');
+  assert.equal(revokeSender(store, 'telegram', '@alice', 'cli-local', 3000).senderId, '42');
   assert.equal(store.channelPairing.isAllowed('telegram', '42'), false);
   assert.equal(store.channelPairing.isAllowed('telegram', '43'), true, 'only the named sender');
   assert.equal(requestPairingCode(store, { ...sender('42'), senderName: '@Alice' }, 3000).kind, 'issued');
-  assert.equal(revokeSender(store, 'telegram', ' 43 ').senderName, 'Bob Smith');
+  assert.equal(revokeSender(store, 'telegram', ' 43 ', 'cli-local', 3000).senderName, 'Bob Smith');
   for (const unknown of ['42', '@alice', '@bob', '999']) {
-    assert.throws(() => revokeSender(store, 'telegram', unknown), (e: unknown) => e instanceof ClawgateError && e.code === 'UNKNOWN_CHANNEL_SENDER', unknown);
+    assert.throws(() => revokeSender(store, 'telegram', unknown, 'cli-local', 3000), (e: unknown) => e instanceof ClawgateError && e.code === 'UNKNOWN_CHANNEL_SENDER', unknown);
   }
+});
+
+test('each decision writes one audit row in its transaction: kind, actor, channel and sender (issued codes only)', (t) => {
+  const store = tempStore(t);
+  const kinds = () => store.audit.after(0).map((e) => [e.kind, e.actor, e.detail?.['channel'], e.detail?.['senderId']]);
+  const r = requestPairingCode(store, sender('1'), 1000);
+  if (r.kind !== 'issued') return assert.fail(r.kind);
+  requestPairingCode(store, sender('1'), 1001);
+  assert.deepEqual(kinds(), [['channel.pairing.requested', 'gateway', 'telegram', '1']], 'the same code again is no new request');
+  assert.deepEqual(store.audit.after(0)[0]!.detail, { channel: 'telegram', senderId: '1', senderName: 'user 1', chatId: '1', code: r.request.code, expiresAtMs: 1000 + HOUR });
+  approvePairingCode(store, 'telegram', r.request.code, 'rpc:abcd1234', 2000);
+  const r2 = requestPairingCode(store, sender('2'), 2000);
+  if (r2.kind !== 'issued') return assert.fail(r2.kind);
+  rejectPairingCode(store, 'telegram', r2.request.code, 'cli-local', 3000);
+  revokeSender(store, 'telegram', '1', 'cli-local', 4000);
+  assert.deepEqual(kinds(), [
+    ['channel.pairing.requested', 'gateway', 'telegram', '1'],
+    ['channel.pairing.approved', 'rpc:abcd1234', 'telegram', '1'],
+    ['channel.pairing.requested', 'gateway', 'telegram', '2'],
+    ['channel.pairing.rejected', 'cli-local', 'telegram', '2'],
+    ['channel.sender.revoked', 'cli-local', 'telegram', '1'],
+  ]);
+  const approved = store.audit.ofKind('channel.pairing.approved')[0]!;
+  assert.equal(approved.tsMs, 2000);
+  assert.equal(approved.detail?.['chatId'], '1', 'the approval row says where to tell the sender');
+  assert.equal(store.audit.ofKind('channel.sender.revoked')[0]!.tsMs, 4000);
+});
+
+test('a failed decision writes no audit row; a failing audit append undoes the decision', (t) => {
+  const store = tempStore(t);
+  const r = requestPairingCode(store, sender('5'), 1000);
+  if (r.kind !== 'issued') return assert.fail(r.kind);
+  const before = store.audit.lastId();
+  assert.throws(() => approvePairingCode(store, 'telegram', 'ZZZZZZZZ', 'cli-local', 2000), (e: unknown) => e instanceof ClawgateError && e.code === 'UNKNOWN_PAIRING_CODE');
+  assert.throws(() => revokeSender(store, 'telegram', '5', 'cli-local', 2000), (e: unknown) => e instanceof ClawgateError && e.code === 'UNKNOWN_CHANNEL_SENDER');
+  assert.equal(store.audit.lastId(), before);
+  // The audit append is the last step of the transaction: when it fails, the approval does not stand.
+  store.db.exec(`CREATE TRIGGER no_audit BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'audit refused'); END`);
+  assert.throws(() => approvePairingCode(store, 'telegram', r.request.code, 'cli-local', 2000), /audit refused/);
+  assert.equal(store.channelPairing.isAllowed('telegram', '5'), false);
+  assert.equal(store.channelPairing.byCode('telegram', r.request.code)?.senderId, '5', 'the code is still pending');
 });

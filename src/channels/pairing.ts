@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { ClawgateError } from '../protocol/error-catalogue.js';
+import type { AuditKind, ChannelAuditDetail } from '../store/audit.js';
 import type { ChannelAllowedSender, ChannelPairingRequest } from '../store/channel-pairing.js';
 import type { Store } from '../store/store.js';
 
@@ -48,6 +49,19 @@ export type CodeRequestOutcome =
   | { readonly kind: 'allowed' };
 
 /**
+ * Record a decision in the audit log, inside the caller's transaction: the gateway's store watcher turns it
+ * into effects (operator events, the approval notice) whichever process wrote it. The actor is `gateway` (a code
+ * issued), an RPC caller's label (`rpc:...`) or `cli-local` (the CLI on the store).
+ */
+function audit(store: Store, kind: AuditKind, actor: string, nowMs: number, detail: ChannelAuditDetail): void {
+  store.audit.append({ tsMs: nowMs, kind, actor, detail: { ...detail } });
+}
+
+function requestDetail(r: ChannelPairingRequest): ChannelAuditDetail {
+  return { channel: r.channel, senderId: r.senderId, senderName: r.senderName, chatId: r.chatId, code: r.code, expiresAtMs: r.expiresAtMs };
+}
+
+/**
  * Give an unknown sender a code in one transaction: their still-valid code again, else a new one while fewer
  * than maxPending codes wait, else `full` (the owner has enough to review; no code is made).
  */
@@ -65,6 +79,7 @@ export function requestPairingCode(store: Store, sender: PairingSender, nowMs: n
       if (pairing.byCode(sender.channel, code)) continue;
       const request: ChannelPairingRequest = { ...sender, code, createdAtMs: nowMs, expiresAtMs: nowMs + limits.codeTtlMinutes * 60_000 };
       pairing.insert(request);
+      audit(store, 'channel.pairing.requested', 'gateway', nowMs, requestDetail(request));
       return { kind: 'issued', request } as const;
     }
     throw new ClawgateError('INTERNAL', 'could not find an unused pairing code; try again');
@@ -81,22 +96,27 @@ function validRequest(store: Store, channel: string, input: string, nowMs: numbe
   return request;
 }
 
-/** Approve a code: its sender becomes an allowed sender (kept in state.db) and the code is used up. */
+/**
+ * Approve a code: its sender becomes an allowed sender (kept in state.db) and the code is used up. approvedBy is
+ * the actor, on the row and in the audit; the sender is told by the gateway's effect of the audit row.
+ */
 export function approvePairingCode(store: Store, channel: string, input: string, approvedBy: string, nowMs: number): { request: ChannelPairingRequest; sender: ChannelAllowedSender } {
   return store.write(() => {
     const request = validRequest(store, channel, input, nowMs);
     const sender: ChannelAllowedSender = { channel, senderId: request.senderId, senderName: request.senderName, approvedAtMs: nowMs, approvedBy };
     store.channelPairing.allow(sender);
     store.channelPairing.deleteCode(channel, request.code);
+    audit(store, 'channel.pairing.approved', approvedBy, nowMs, requestDetail(request));
     return { request, sender };
   });
 }
 
 /** Reject a code: it is removed; the sender may ask again later and gets a new one. */
-export function rejectPairingCode(store: Store, channel: string, input: string, nowMs: number): ChannelPairingRequest {
+export function rejectPairingCode(store: Store, channel: string, input: string, actor: string, nowMs: number): ChannelPairingRequest {
   return store.write(() => {
     const request = validRequest(store, channel, input, nowMs);
     store.channelPairing.deleteCode(channel, request.code);
+    audit(store, 'channel.pairing.rejected', actor, nowMs, requestDetail(request));
     return request;
   });
 }
@@ -105,7 +125,7 @@ export function rejectPairingCode(store: Store, channel: string, input: string, 
  * Revoke an approved sender, named by user id or `@username` (the name they had when approved, any case): they
  * no longer reach the agent; with dmPolicy pairing their next message gets a new code.
  */
-export function revokeSender(store: Store, channel: string, input: string): ChannelAllowedSender {
+export function revokeSender(store: Store, channel: string, input: string, actor: string, nowMs: number): ChannelAllowedSender {
   return store.write(() => {
     const wanted = input.trim();
     const allowed = store.channelPairing.allowed(channel);
@@ -124,6 +144,7 @@ export function revokeSender(store: Store, channel: string, input: string): Chan
       );
     }
     store.channelPairing.disallow(channel, sender.senderId);
+    audit(store, 'channel.sender.revoked', actor, nowMs, { channel, senderId: sender.senderId, senderName: sender.senderName });
     return sender;
   });
 }

@@ -57,7 +57,6 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   const log = opts.log ?? pino({ level: 'silent' });
   const connections = new Set<Connection>();
   const broadcaster = new Broadcaster(connections);
-  const watcher = new StoreWatcher(opts.store, connections, broadcaster, log);
   const http: Server = createServer();
   const safely = (fn: () => void) => {
     try {
@@ -77,6 +76,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   const heartbeatMs = heartbeatEveryMs(opts.fullConfig);
   const heartbeat = heartbeatMs !== undefined ? new Heartbeat({ store: opts.store, runtime: agents, log, everyMs: heartbeatMs }) : undefined;
   const channels = await createChannels(opts.fullConfig, { store: opts.store, runtime: agents, log, stateDir: opts.paths.stateDir, env: opts.env ?? process.env });
+  const watcher = new StoreWatcher(opts.store, connections, broadcaster, channels, log);
   const context: GatewayContext = {
     store: opts.store,
     paths: opts.paths,
@@ -106,7 +106,6 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
       store: opts.store,
       configPath: opts.paths.configPath,
       logsDir: opts.paths.logsDir,
-      log,
       gatewayToken: { current: () => context.gatewayToken, reload: () => context.reloadGatewayToken() },
       agents,
       channels,

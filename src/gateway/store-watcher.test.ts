@@ -2,9 +2,15 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WebSocket } from 'ws';
 import { statePathsOf } from '../config/paths.js';
+import { APPROVED_NOTICE, channelPairingEffects } from '../channels/pairing-effects.js';
+import { approvePairingCode, rejectPairingCode, requestPairingCode } from '../channels/pairing.js';
+import type { ChannelTarget } from '../channels/channel.js';
 import { LOCAL_OWNER } from '../pairing/actor.js';
 import { approveRequest, rotateToken } from '../pairing/operations.js';
+import { DEVICE_PAIRING_EFFECTS } from '../pairing/pairing-effects.js';
+import { AUDIT_KINDS } from '../store/audit.js';
 import { Store } from '../store/store.js';
+import { joinEffectTables, StoreWatcher } from './store-watcher.js';
 import { startInProcess, type InProcessGateway } from '../../test/helpers/in-process.js';
 import { makeDevice, rawConnect, rpc } from '../../test/helpers/raw-client.js';
 
@@ -114,5 +120,73 @@ describe('pairing events and credential closes', () => {
     assert.equal(closed.code, 4001);
     assert.match(closed.reason, /revoked/);
     admin.close();
+  });
+});
+
+/** Run fn on a second handle of the gateway's state.db, as the CLI's store fallback does. */
+function inOtherProcess<T>(fn: (store: Store) => T): T {
+  const other = Store.open(statePathsOf(gw.stateDir).dbPath);
+  try {
+    return fn(other);
+  } finally {
+    other.close();
+  }
+}
+
+const SENDER = { channel: 'telegram', senderId: '555', senderName: '@carol', chatId: '555' };
+
+describe('the effect table', () => {
+  test('every audit kind but auth.failed has exactly one effect, logged by the gateway; a kind claimed twice fails at start', () => {
+    const table = joinEffectTables(DEVICE_PAIRING_EFFECTS, channelPairingEffects({ deliver: async () => undefined }));
+    assert.deepEqual(AUDIT_KINDS.filter((k) => !table[k]?.logAs), ['auth.failed']);
+    assert.throws(() => joinEffectTables(DEVICE_PAIRING_EFFECTS, { 'token.revoked': {} }), /token\.revoked has two effects/);
+  });
+
+  test('a new DM code and its approval or rejection, written by another process, reach pairing operators only', async () => {
+    const admin = await operator(['operator.pairing']);
+    const reader = await operator(['operator.read']);
+    const readerSaw: string[] = [];
+    reader.on('message', (d) => {
+      const f = JSON.parse(d.toString());
+      if (f.type === 'event' && String(f.event).startsWith('channel.')) readerSaw.push(f.event);
+    });
+    const requested = nextEvent(admin, 'channel.pairing.requested');
+    const issued = inOtherProcess((store) => requestPairingCode(store, SENDER, Date.now()));
+    if (issued.kind !== 'issued') return assert.fail(issued.kind);
+    const event = await requested;
+    assert.deepEqual(event.payload, { ...issued.request });
+    assert.equal(typeof event.seq, 'number');
+    const approved = nextEvent(admin, 'channel.pairing.resolved');
+    inOtherProcess((store) => approvePairingCode(store, 'telegram', issued.request.code, LOCAL_OWNER.label, Date.now()));
+    const resolved = (await approved).payload;
+    assert.deepEqual({ ...resolved, ts: 0 }, { channel: 'telegram', code: issued.request.code, senderId: '555', decision: 'approved', ts: 0 });
+    const other = inOtherProcess((store) => requestPairingCode(store, { ...SENDER, senderId: '556', chatId: '556' }, Date.now()));
+    if (other.kind !== 'issued') return assert.fail(other.kind);
+    const rejected = nextEvent(admin, 'channel.pairing.resolved');
+    inOtherProcess((store) => rejectPairingCode(store, 'telegram', other.request.code, LOCAL_OWNER.label, Date.now()));
+    assert.equal((await rejected).payload.decision, 'rejected');
+    assert.deepEqual(readerSaw, []);
+    admin.close();
+    reader.close();
+  });
+
+  test('the approval notice goes out once per approval row, and a watcher started later replays nothing', () => {
+    const sent: { target: ChannelTarget; text: string }[] = [];
+    const channels = { deliver: async (target: ChannelTarget, text: string) => void sent.push({ target, text }) };
+    const approve = (senderId: string) =>
+      inOtherProcess((store) => {
+        const r = requestPairingCode(store, { ...SENDER, senderId, chatId: `chat-${senderId}` }, Date.now());
+        if (r.kind !== 'issued') return assert.fail(r.kind);
+        approvePairingCode(store, 'telegram', r.request.code, LOCAL_OWNER.label, Date.now());
+      });
+    approve('601');
+    // Like a gateway (re)started after that approval: it starts at the log's end.
+    const watcher = new StoreWatcher(gw.store, new Set(), gw.context.broadcaster, channels);
+    watcher.poll();
+    assert.deepEqual(sent, []);
+    approve('602');
+    watcher.poll();
+    watcher.poll();
+    assert.deepEqual(sent, [{ target: { channel: 'telegram', to: 'chat-602' }, text: APPROVED_NOTICE }]);
   });
 });

@@ -1,39 +1,57 @@
 import type { Logger } from 'pino';
+import type { Channels } from '../channels/channel.js';
+import { channelPairingEffects } from '../channels/pairing-effects.js';
+import { DEVICE_PAIRING_EFFECTS } from '../pairing/pairing-effects.js';
 import { CLOSE_CODES } from '../protocol/events.js';
-import { pendingView } from '../pairing/views.js';
-import type { AuditEvent } from '../store/audit.js';
+import type { AuditEffectPorts, AuditEffectTable } from '../store/audit-effect.js';
+import type { AuditEvent, AuditKind } from '../store/audit.js';
 import type { Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { Connection } from './connection-state.js';
 
-/** Audit kinds that are pairing and token decisions, with their log message. */
-const LOGGED_DECISIONS: Partial<Record<AuditEvent['kind'], string>> = {
-  'pairing.requested': 'pairing request pending',
-  'pairing.approved': 'pairing approved',
-  'pairing.auto-approved': 'pairing auto-approved',
-  'pairing.rejected': 'pairing rejected',
-  'pairing.expired': 'pairing request expired',
-  'token.minted': 'device token issued',
-  'token.rotated': 'device token rotated',
-  'token.revoked': 'device token revoked',
-  'device.removed': 'device removed',
-};
+/** Join the domains' effect tables; a kind claimed by two domains is a wiring bug, caught at start. */
+export function joinEffectTables(...tables: AuditEffectTable[]): AuditEffectTable {
+  const joined: AuditEffectTable = {};
+  for (const table of tables) {
+    for (const kind of Object.keys(table) as AuditKind[]) {
+      if (joined[kind]) throw new Error(`audit kind ${kind} has two effects`);
+      joined[kind] = table[kind];
+    }
+  }
+  return joined;
+}
 
 /**
- * Tails the audit log and turns committed changes into effects: pairing events for operators, and
- * closes for sockets whose credentials changed. Changes made by the CLI directly on the store (the
- * never-locked-out path) take effect the same way as RPC ones.
+ * Tails the audit log and turns committed changes into effects through one table (audit kind -> effect),
+ * contributed by the domains: device pairing (events, closes for sockets whose credentials changed) and channel
+ * DM pairing (events, the approval notice). Changes made by the CLI directly on the store (the never-locked-out
+ * path) take effect the same way as RPC ones. It starts at the log's end: a restart replays nothing.
  */
 export class StoreWatcher {
   #lastId: number;
+  readonly #effects: AuditEffectTable;
+  readonly #ports: AuditEffectPorts;
 
   constructor(
     private readonly store: Store,
-    private readonly connections: Set<Connection>,
-    private readonly broadcaster: Broadcaster,
+    connections: Set<Connection>,
+    broadcaster: Broadcaster,
+    channels: Pick<Channels, 'deliver'>,
     private readonly log?: Logger,
   ) {
     this.#lastId = store.audit.lastId();
+    this.#effects = joinEffectTables(DEVICE_PAIRING_EFFECTS, channelPairingEffects(channels));
+    this.#ports = {
+      store,
+      log,
+      broadcast: (event, payload) => broadcaster.broadcast(event, payload),
+      closeDevice: (deviceId, role, reason) => {
+        for (const conn of connections) {
+          const s = conn.session;
+          if (s?.deviceId === deviceId && (role === undefined || s.role === role)) conn.ws.close(CLOSE_CODES.credentialsChanged, reason);
+        }
+      },
+    };
   }
 
   #seenHere = 0;
@@ -51,6 +69,7 @@ export class StoreWatcher {
       const events = this.store.audit.after(this.#lastId);
       if (events.length === 0) return;
       for (const e of events) {
+        // Advanced before the effect runs: a row whose effect fails is not retried (and never applied twice).
         this.#lastId = e.id;
         this.#apply(e);
       }
@@ -58,44 +77,14 @@ export class StoreWatcher {
   }
 
   #apply(e: AuditEvent): void {
-    const what = LOGGED_DECISIONS[e.kind];
+    const effect = this.#effects[e.kind];
+    if (!effect) return;
     // Decisions by any process (RPC, the CLI on the store) land in the gateway's log once, here.
-    if (what) this.log?.info({ event: e.kind, deviceId: e.deviceId, requestId: e.requestId, role: e.role, actor: e.actor, reason: e.reason }, what);
-    switch (e.kind) {
-      case 'pairing.requested': {
-        const pending = e.requestId ? this.store.pending.get(e.requestId, Date.now()) : undefined;
-        if (pending) this.broadcaster.broadcast('device.pair.requested', pendingView(pending));
-        return;
-      }
-      case 'pairing.approved':
-      case 'pairing.auto-approved':
-      case 'pairing.rejected':
-        this.broadcaster.broadcast('device.pair.resolved', {
-          requestId: e.requestId,
-          deviceId: e.deviceId,
-          decision: e.kind === 'pairing.rejected' ? 'rejected' : 'approved',
-          ts: e.tsMs,
-        });
-        return;
-      case 'token.rotated':
-        this.#close(e.deviceId, e.role, 'device token rotated: reconnect to receive the new token');
-        return;
-      case 'token.revoked':
-        this.#close(e.deviceId, e.role, 'device token revoked: this device must be approved again');
-        return;
-      case 'device.removed':
-        this.#close(e.deviceId, undefined, 'device removed: pair this device again');
-        return;
-      default:
-        return;
+    if (effect.logAs) {
+      const channel = e.detail?.['channel'];
+      const senderId = e.detail?.['senderId'];
+      this.log?.info({ event: e.kind, deviceId: e.deviceId, requestId: e.requestId, role: e.role, channel, senderId, actor: e.actor, reason: e.reason }, effect.logAs);
     }
-  }
-
-  #close(deviceId: string | undefined, role: string | undefined, reason: string): void {
-    if (!deviceId) return;
-    for (const conn of this.connections) {
-      const s = conn.session;
-      if (s?.deviceId === deviceId && (role === undefined || s.role === role)) conn.ws.close(CLOSE_CODES.credentialsChanged, reason);
-    }
+    effect.run?.(e, this.#ports);
   }
 }

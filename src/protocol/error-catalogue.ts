@@ -26,6 +26,7 @@ export type ErrorKind =
 interface CatalogueEntry {
   readonly wire: WireErrorCode;
   readonly kind: ErrorKind;
+  /** The same request may succeed later unchanged; the wire error says `retryable: true` (absent otherwise). */
   readonly retryable?: boolean;
 }
 
@@ -62,7 +63,6 @@ export const ERROR_CATALOGUE = {
   // Agents: sessions, runs and model providers
   UNKNOWN_SESSION: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   UNKNOWN_AGENT: { wire: 'INVALID_REQUEST', kind: 'not-found' },
-  UNKNOWN_RUN: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   UNKNOWN_PROVIDER: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   UNKNOWN_CRON_JOB: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   MODEL_NOT_CONFIGURED: { wire: 'INVALID_REQUEST', kind: 'config' },
@@ -127,6 +127,12 @@ export class ClawgateError extends Error {
 
   get kind(): ErrorKind {
     return ERROR_CATALOGUE[this.code].kind;
+  }
+
+  /** Whether the catalogue marks this code as worth retrying unchanged. */
+  get retryable(): boolean {
+    const entry: CatalogueEntry = ERROR_CATALOGUE[this.code];
+    return entry.retryable === true;
   }
 }
 

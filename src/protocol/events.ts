@@ -7,6 +7,8 @@ export const EVENT_NAMES = [
   'health',
   'device.pair.requested',
   'device.pair.resolved',
+  'channel.pairing.requested',
+  'channel.pairing.resolved',
   'chat',
   'agent',
 ] as const;
@@ -16,6 +18,9 @@ export type EventName = (typeof EVENT_NAMES)[number];
 export const EVENT_SCOPES: Partial<Record<EventName, string>> = {
   'device.pair.requested': 'operator.pairing',
   'device.pair.resolved': 'operator.pairing',
+  // A new DM pairing code (with the code, as channel.pairing.list shows it) and its approval or rejection.
+  'channel.pairing.requested': 'operator.pairing',
+  'channel.pairing.resolved': 'operator.pairing',
   presence: 'operator.read',
   // Runs' text and tool activity: only for operators who may read sessions.
   chat: 'operator.read',

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClawgateError } from './error-catalogue.js';
+import { ClawgateError, ERROR_CATALOGUE, type ErrorCode } from './error-catalogue.js';
 import { errorResponse, eventFrame, eventFrameOf, fromErrorShape, okResponse, responseFrame, toErrorShape } from './frames.js';
 
 const INTERNAL = { code: 'UNAVAILABLE', message: 'internal error', details: { code: 'INTERNAL' } };
@@ -31,7 +31,17 @@ test('details.code is always the catalogue code, even when details carried a "co
   assert.deepEqual(shape.details, { code: 'FORBIDDEN' });
 });
 
-test('rate limits are retryable and carry a whole retryAfterMs; nothing else is marked retryable', () => {
+test('retryable comes from the catalogue: set on exactly the codes marked retryable, absent on the others', () => {
+  for (const [code, entry] of Object.entries(ERROR_CATALOGUE) as [ErrorCode, { retryable?: boolean }][]) {
+    const shape = toErrorShape(new ClawgateError(code, 'x'));
+    if (entry.retryable === true) assert.equal(shape.retryable, true, code);
+    else assert.equal('retryable' in shape, false, code);
+  }
+  assert.equal(toErrorShape(new ClawgateError('PROVIDER_OVERLOADED', 'busy')).retryable, true);
+  assert.equal('retryable' in toErrorShape(new ClawgateError('PROVIDER_AUTH', 'bad key')), false);
+});
+
+test('rate limits are retryable and carry a whole retryAfterMs; a negative delay is dropped', () => {
   const limited = toErrorShape(new ClawgateError('AUTH_RATE_LIMITED', 'too many attempts', { retryAfterMs: 1500.2 }));
   assert.deepEqual(Object.keys(limited).sort(), ['code', 'details', 'message', 'retryAfterMs', 'retryable']);
   assert.equal(limited.retryable, true);
@@ -39,7 +49,7 @@ test('rate limits are retryable and carry a whole retryAfterMs; nothing else is 
   const rate = toErrorShape(new ClawgateError('RATE_LIMITED', 'slow down'));
   assert.equal(rate.retryable, true);
   assert.equal('retryAfterMs' in rate, false);
-  const other = toErrorShape(new ClawgateError('GATEWAY_TIMEOUT', 'timeout', { retryAfterMs: -1 }));
+  const other = toErrorShape(new ClawgateError('FORBIDDEN', 'no', { retryAfterMs: -1 }));
   assert.equal('retryable' in other, false);
   assert.equal('retryAfterMs' in other, false, 'a negative delay is dropped');
 });

@@ -86,7 +86,7 @@ export function toErrorShape(err: unknown): ErrorShape {
       details: { ...err.details, code: err.code },
     };
     const retryAfterMs = err.details['retryAfterMs'];
-    if (err.code === 'RATE_LIMITED' || err.code === 'AUTH_RATE_LIMITED') shape.retryable = true;
+    if (err.retryable) shape.retryable = true;
     if (typeof retryAfterMs === 'number' && retryAfterMs >= 0) shape.retryAfterMs = Math.ceil(retryAfterMs);
     return shape;
   }

@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import type { MethodImpl } from '../protocol/methods/define.js';
 import type { Store } from '../store/store.js';
 import { agentMethods } from '../agents/rpc-methods.js';
@@ -17,7 +16,6 @@ export interface DomainDeps {
   readonly store: Store;
   readonly configPath: string;
   readonly logsDir: string;
-  readonly log: Logger;
   readonly gatewayToken: GatewayTokenHolder;
   readonly agents: AgentRuntimeApi;
   readonly channels: Channels;
@@ -33,6 +31,6 @@ export function domainMethods(d: DomainDeps): ReadonlyArray<readonly MethodImpl[
     loggingMethods(d.logsDir, () => [d.gatewayToken.current().secret?.reveal()]),
     agentMethods(d.agents),
     cronMethods(d.cron),
-    channelMethods(d.store, d.channels, d.log),
+    channelMethods(d.store, d.channels),
   ];
 }

@@ -1,18 +1,26 @@
 import type { Db } from './database.js';
 import { nul, opt } from './rows.js';
 
-/** Kinds of audit events; pairing and token decisions and auth failures. */
-export type AuditKind =
-  | 'pairing.requested'
-  | 'pairing.approved'
-  | 'pairing.auto-approved'
-  | 'pairing.rejected'
-  | 'pairing.expired'
-  | 'device.removed'
-  | 'token.minted'
-  | 'token.rotated'
-  | 'token.revoked'
-  | 'auth.failed';
+/** Kinds of audit events: device pairing and token decisions, auth failures, chat-channel DM pairing decisions. */
+export const AUDIT_KINDS = [
+  'pairing.requested',
+  'pairing.approved',
+  'pairing.auto-approved',
+  'pairing.rejected',
+  'pairing.expired',
+  'device.removed',
+  'token.minted',
+  'token.rotated',
+  'token.revoked',
+  'auth.failed',
+  // Channel DM pairing: detail is a ChannelAuditDetail (channel, senderId, chatId, ...).
+  'channel.pairing.requested',
+  'channel.pairing.approved',
+  'channel.pairing.rejected',
+  'channel.sender.revoked',
+] as const;
+/** One audit kind (the kind column has no CHECK: a new kind needs no migration). */
+export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 /** One audit row. `actor` says who acted: `gateway`, `rpc:<deviceId or conn>`, or `cli-local`. */
 export interface AuditEvent {
@@ -25,6 +33,25 @@ export interface AuditEvent {
   actor: string;
   reason?: string | undefined;
   detail?: Record<string, unknown> | undefined;
+}
+
+/** The detail of a channel DM pairing audit row: whose request, in which chat (the approval notice goes there). */
+export interface ChannelAuditDetail {
+  channel: string;
+  senderId: string;
+  senderName?: string | undefined;
+  chatId?: string | undefined;
+  code?: string | undefined;
+  expiresAtMs?: number | undefined;
+}
+
+/** The channel detail of an audit row, or undefined when the row carries none (a foreign or damaged row). */
+export function channelAuditDetail(e: AuditEvent): ChannelAuditDetail | undefined {
+  const d = e.detail;
+  if (!d || typeof d['channel'] !== 'string' || typeof d['senderId'] !== 'string') return undefined;
+  const str = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : undefined);
+  const expires = d['expiresAtMs'];
+  return { channel: d['channel'], senderId: d['senderId'], senderName: str('senderName'), chatId: str('chatId'), code: str('code'), expiresAtMs: typeof expires === 'number' ? expires : undefined };
 }
 
 interface Row {

@@ -9,7 +9,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CronRunEntry } from '../../src/protocol/cron-job.js';
 import { PAIRING_CODE_ALPHABET } from '../../src/channels/pairing.js';
-import { APPROVED_NOTICE } from '../../src/channels/rpc-methods.js';
+import { APPROVED_NOTICE } from '../../src/channels/pairing-effects.js';
 import { lastUserText } from '../helpers/fake-model-server.js';
 import { startFakeOpenAi, type FakeModelServer } from '../helpers/fake-openai.js';
 import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram.js';

@@ -1,6 +1,7 @@
 // Issue 5, the Telegram channel end to end: a real gateway process whose channel polls a fake Bot API server
 // (test/helpers/fake-telegram.ts) through the real grammY client, and whose agent talks to the stand-in model.
-// DM pairing (codes, at most 3 pending, approval by the owner's CLI, surviving a restart), replies (typing
+// DM pairing (codes, at most 3 pending, approval by the owner's CLI over RPC and on the store, the approval notice
+// exactly once, surviving a restart), replies (typing
 // indicator, 4,000-character chunks, HTML with a plain-text fallback), and PE-RAW-OR-SILENT on the channel side:
 // a failed run gives the sender exactly one fixed reply while the owner gets the cause in status.
 import { after, before, describe, test } from 'node:test';
@@ -8,11 +9,13 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { leakedPiece, startAgentGateway, type AgentGateway } from '../helpers/agent-gateway.js';
+import { randomToken } from '../helpers/gateway-process.js';
+import { auditRows } from '../helpers/scenario-support.js';
 import { lastUserText } from '../helpers/fake-model-server.js';
 import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram.js';
 import { USER_REPLIES } from '../../src/agents/provider-errors.js';
 import { PAIRING_CODE_ALPHABET } from '../../src/channels/pairing.js';
-import { APPROVED_NOTICE } from '../../src/channels/rpc-methods.js';
+import { APPROVED_NOTICE } from '../../src/channels/pairing-effects.js';
 
 const CODE_RE = new RegExp(`Your pairing code: ([${PAIRING_CODE_ALPHABET}]{8})\\b`);
 const LONG_REPLY = 'x'.repeat(9000);
@@ -23,12 +26,17 @@ describe('telegram channel: DM pairing and replies', () => {
   let tg: FakeTelegram;
   let ag: AgentGateway;
   const cliOutputs: string[] = [];
-  const cli = async (args: string[]) => {
-    const r = await ag.cli(args);
+  const cli = async (args: string[], env?: NodeJS.ProcessEnv) => {
+    const r = await ag.cli(args, env);
     cliOutputs.push(r.stdout, r.stderr);
     return r;
   };
   const codeIn = (text: string) => CODE_RE.exec(text)?.[1];
+  const notices = (chatId: number) => tg.messagesTo(chatId).filter((m) => m.text === APPROVED_NOTICE).length;
+  const echoed = (id: number, text: string) => {
+    tg.pushText({ id }, text);
+    return tg.until(() => tg.messagesTo(id).some((m) => m.text === `echo: ${text}`), `the echo of "${text}"`);
+  };
 
   before(async () => {
     tg = await startFakeTelegram();
@@ -88,6 +96,7 @@ describe('telegram channel: DM pairing and replies', () => {
     tg.pushText({ id: 111, username: 'alice' }, 'what is up');
     await tg.until(() => tg.messagesTo(111).some((m) => m.text === 'echo: what is up'), 'the echo reply');
     assert.ok(tg.chatActions.slice(actionsBefore).some((a) => a.chatId === '111' && a.action === 'typing'), 'typing indicator sent');
+    assert.equal(notices(111), 1, 'the RPC approval told the sender exactly once');
     const sessions = await cli(['sessions', 'list', '--json']);
     assert.ok(sessions.stdout.includes('agent:main:telegram:dm:111'), sessions.stdout);
     const again = await cli(['pairing', 'approve', 'telegram', code]);
@@ -153,6 +162,27 @@ describe('telegram channel: DM pairing and replies', () => {
     const list = JSON.parse(r.stdout) as { allowed: { senderId: string }[]; pending: unknown[] };
     assert.deepEqual(list.allowed.map((a) => a.senderId), ['111']);
     assert.equal(list.pending.length, 2);
+  });
+
+  test('with the gateway running but refusing the CLI, the owner approves on the store: the gateway tells the sender exactly once, also across a restart', async () => {
+    const code = codeIn(tg.messagesTo(222)[0]!.text)!;
+    const r = await cli(['pairing', 'approve', 'telegram', code, '--json'], { CLAWGATE_GATEWAY_TOKEN: randomToken() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^note: the gateway refused this CLI \(AUTH_TOKEN_MISMATCH: .*\); acting on the store directly/);
+    const approved = JSON.parse(r.stdout) as { sender: { senderId: string; approvedBy: string }; notified: boolean };
+    assert.deepEqual([approved.sender.senderId, approved.sender.approvedBy, approved.notified], ['222', 'cli-local', false]);
+    const actors = auditRows(ag.stateDir, ['channel.pairing.approved']).map((a) => a.actor);
+    assert.equal(actors.length, 2, 'one audit row per approval (111 over RPC, 222 on the store)');
+    assert.match(actors[0]!, /^rpc:/);
+    assert.equal(actors[1], 'cli-local');
+    await tg.until(() => notices(222) === 1, 'the approval notice, sent by the running gateway');
+    await echoed(222, 'hello agent');
+    const getMes = tg.count('getMe');
+    await ag.restart();
+    await tg.until(() => tg.count('getMe') > getMes, "the restarted channel's getMe");
+    await echoed(222, 'after restart');
+    assert.equal(notices(222), 1, 'told exactly once: the restarted gateway replays no approval');
+    assert.equal(notices(111), 1);
   });
 
   test('the bot token is never printed or logged (SL-PRINTED-SECRETS bot token slot)', async () => {

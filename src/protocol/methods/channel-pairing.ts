@@ -37,7 +37,8 @@ export const channelPairingList = defineMethod({
 /**
  * channel.pairing.approve (Clawgate): the sender of a code may talk to the agent from now on. operator.admin,
  * not operator.pairing: it lets an outside person run the agent (its model, tools and sessions), which is
- * more than approving a device for scopes the approver already holds.
+ * more than approving a device for scopes the approver already holds. `notified`: this gateway's channel runs and
+ * tells the sender (once, from the approval's audit row, as for an approval the CLI made on the store).
  */
 export const channelPairingApprove = defineMethod({
   name: 'channel.pairing.approve',

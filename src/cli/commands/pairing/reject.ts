@@ -6,6 +6,7 @@ import type { CliContext } from '../../context.js';
 import { withGateway } from '../../gateway-call.js';
 import { withPairingAccess } from '../../local-fallback.js';
 import { channelPairingReject } from '../../../protocol/methods/channel-pairing.js';
+import { LOCAL_OWNER } from '../../../pairing/actor.js';
 
 type Rejected = ResultOf<typeof channelPairingReject>;
 
@@ -23,7 +24,7 @@ export function register(pairing: Command, ctx: () => CliContext): void {
       const result = await withPairingAccess<Rejected>(
         c,
         (target) => withGateway(c, [channelPairingReject], (client) => client.call(channelPairingReject, { channel, code }), target),
-        (store) => ({ request: rejectPairingCode(store, channel, code, Date.now()) }),
+        (store) => ({ request: rejectPairingCode(store, channel, code, LOCAL_OWNER.label, Date.now()) }),
       );
       if (opts.json || c.json) c.printJson(result);
       else c.io.out(`Rejected ${channel} code ${result.request.code} from ${result.request.senderName ?? result.request.senderId}`);

@@ -6,6 +6,7 @@ import type { CliContext } from '../../context.js';
 import { withGateway } from '../../gateway-call.js';
 import { withPairingAccess } from '../../local-fallback.js';
 import { channelPairingRevoke } from '../../../protocol/methods/channel-pairing.js';
+import { LOCAL_OWNER } from '../../../pairing/actor.js';
 
 type Revoked = ResultOf<typeof channelPairingRevoke>;
 
@@ -23,7 +24,7 @@ export function register(pairing: Command, ctx: () => CliContext): void {
       const result = await withPairingAccess<Revoked>(
         c,
         (target) => withGateway(c, [channelPairingRevoke], (client) => client.call(channelPairingRevoke, { channel, sender }), target),
-        (store) => ({ sender: revokeSender(store, channel, sender) }),
+        (store) => ({ sender: revokeSender(store, channel, sender, LOCAL_OWNER.label, Date.now()) }),
       );
       if (opts.json || c.json) c.printJson(result);
       else {
