@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { statePathsOf, type StatePaths } from '../config/paths.js';
-import { pidAlive } from '../gateway/lock.js';
-import { stateDirIdOf } from '../gateway/state-dir-id.js';
+import { pidAlive } from '../util/gateway-lock.js';
+import { stateDirIdOf } from '../util/state-dir-id.js';
 import { daemonLogPath, DAEMON_OUT_MAX_BYTES, findRunning, startBackground, stopBackground } from './background.js';
 import { probeEndpoint } from './probe.js';
 

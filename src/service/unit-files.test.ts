@@ -60,6 +60,20 @@ test('systemd-analyze verify accepts the unit without a complaint', async (t) =>
   assert.equal(`${stdout}${stderr}`.trim(), '');
 });
 
+test('systemd: % specifiers and $ variables in a path are escaped, so the unit runs that path (checked by systemd-analyze)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'cg-unit-%h-$HOME-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const cliEntry = join(dir, 'cli.js');
+  writeFileSync(cliEntry, '');
+  const unit = systemdUnit({ nodePath: process.execPath, cliEntry, stateDir: join(dir, 'state%Z') });
+  assert.ok(values(unit, 'ExecStart')[0]!.includes('cg-unit-%%h-$$HOME-'));
+  assert.ok(values(unit, 'Environment')[0]!.includes('state%%Z'));
+  const path = join(dir, 'clawgate.service');
+  writeFileSync(path, unit);
+  const { stdout, stderr } = await promisify(execFile)('systemd-analyze', ['verify', path], { timeout: 30_000 });
+  assert.equal(`${stdout}${stderr}`.trim(), '');
+});
+
 test('launchd: the same program arguments, the state dir, kept alive only after a failure, umask 077', () => {
   const plist = launchdPlist(spec);
   const args = [...plist.matchAll(/<array>([\s\S]*?)<\/array>/g)].map((m) => [...m[1]!.matchAll(/<string>(.*?)<\/string>/g)].map((s) => s[1]));

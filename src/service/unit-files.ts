@@ -8,8 +8,14 @@ export interface ServiceSpec {
   stateDir: string;
 }
 
-function quoteSystemd(arg: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `"${arg.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/**
+ * One argument of a unit line. systemd expands `%` specifiers everywhere, even inside quotes, and `$VAR`
+ * in ExecStart, so a path holding them is escaped (`%%`, `$$`) to stay the path it is.
+ */
+function quoteSystemd(arg: string, line: 'exec' | 'env'): string {
+  const escaped = arg.replace(/%/g, '%%');
+  const literal = line === 'exec' ? escaped.replace(/\$/g, '$$$$') : escaped;
+  return /^[A-Za-z0-9_@+=:,./-]+$/.test(arg) ? literal : `"${literal.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 function escapeXml(text: string): string {
@@ -29,8 +35,8 @@ export function systemdUnit(spec: ServiceSpec): string {
     '',
     '[Service]',
     'Type=simple',
-    `Environment=CLAWGATE_STATE_DIR=${quoteSystemd(spec.stateDir)}`,
-    `ExecStart=${[spec.nodePath, spec.cliEntry, 'gateway', 'run'].map(quoteSystemd).join(' ')}`,
+    `Environment=CLAWGATE_STATE_DIR=${quoteSystemd(spec.stateDir, 'env')}`,
+    `ExecStart=${[spec.nodePath, spec.cliEntry, 'gateway', 'run'].map((a) => quoteSystemd(a, 'exec')).join(' ')}`,
     'Restart=on-failure',
     'RestartSec=2',
     'RestartPreventExitStatus=2 7 10',
