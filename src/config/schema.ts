@@ -3,6 +3,7 @@ import { compile } from '../protocol/schema.js';
 import { agentConfigProblems } from './agent-problems.js';
 import { channelConfigProblems } from './channel-problems.js';
 import { DURATION_PATTERN, intervalProblem } from '../cron/duration.js';
+import { isLoopbackHostname } from '../util/loopback.js';
 
 const closed = { additionalProperties: false } as const;
 
@@ -204,8 +205,6 @@ export interface EffectiveGatewayConfig {
   allowedOrigins: string[];
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
-
 /** Apply defaults: port 18789, loopback bind, token auth, no remote auto-approval. */
 export function effectiveGateway(config: Config): EffectiveGatewayConfig {
   const g = config.gateway ?? {};
@@ -223,9 +222,9 @@ export function effectiveGateway(config: Config): EffectiveGatewayConfig {
   };
 }
 
-/** True when the listen host is only reachable from this machine. */
+/** True when the listen host is only reachable from this machine: localhost or a loopback IP literal, never a look-alike name. */
 export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK_HOSTS.has(host) || host.startsWith('127.');
+  return isLoopbackHostname(host);
 }
 
 /** Rules that span keys; returns problems with key paths. */
