@@ -10,7 +10,7 @@ function hostOfHostHeader(header: string): string | undefined {
 }
 
 /** A Host header names this machine only as `localhost` or a loopback IP literal, never as a look-alike name. */
-export function hostHeaderIsLoopback(hostHeader: string | undefined): boolean {
+function hostHeaderIsLoopback(hostHeader: string | undefined): boolean {
   // No Host at all is a hand-written HTTP/1.0 client on this socket, not a browser that could be rebound.
   if (!hostHeader) return true;
   const host = hostOfHostHeader(hostHeader);
