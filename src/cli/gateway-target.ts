@@ -2,7 +2,7 @@ import { resolveGatewayToken, type ResolvedToken } from '../auth/gateway-token.j
 import { loadConfig } from '../config/load.js';
 import { effectiveGateway } from '../config/schema.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
-import { isLoopbackAddress } from '../gateway/locality.js';
+import { isLoopbackHostname } from '../util/loopback.js';
 import type { CliContext } from './context.js';
 
 /** Where the CLI connects and with which gateway token. */
@@ -34,7 +34,7 @@ export function resolveTarget(ctx: CliContext): GatewayTarget {
     if (url.search || url.hash) throw new ClawgateError('USAGE', '--url takes ws://host:port (no query or fragment: tokens go in --token)');
     if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new ClawgateError('USAGE', `--url must start with ws:// or wss://, not ${url.protocol}//`);
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (url.protocol === 'ws:' && host !== 'localhost' && !isLoopbackAddress(host)) {
+    if (url.protocol === 'ws:' && !isLoopbackHostname(url.hostname)) {
       throw new ClawgateError('USAGE', `refusing plain ws:// to ${host}: tokens would cross the network unencrypted; use wss:// (or an SSH tunnel to 127.0.0.1)`);
     }
     return { url: flagUrl, local: false, port: Number(url.port || (url.protocol === 'wss:' ? 443 : 80)), token: resolveGatewayToken({ flag: ctx.globals.token, env: ctx.io.env }) };

@@ -56,3 +56,12 @@ test('--version and --help exit 0', async (t) => {
   assert.equal(h.code, 0);
   assert.match(h.out, /devices/);
 });
+
+test('--url: plain ws:// only to localhost or a loopback IP literal; a look-alike name exits 2', async (t) => {
+  const dir = tempStateDir(t);
+  for (const host of ['127.evil.example', 'localhost.evil.example', '127.0.0.1.evil.example']) {
+    const r = await cli(dir, '--url', `ws://${host}:18789`, 'health');
+    assert.equal(r.code, 2, host);
+    assert.match(r.err, new RegExp(`refusing plain ws:// to ${host.replaceAll('.', '\\.')}: tokens would cross the network unencrypted`));
+  }
+});

@@ -46,6 +46,15 @@ test('auth mode none is refused on a non-loopback bind', () => {
   assertInvalid(() => loadConfig(tempConfig('{gateway:{bind:"lan",auth:{mode:"none"}}}')), /only with a loopback bind/);
 });
 
+test('auth mode none: a loopback bind is an IP literal or localhost, never a look-alike name', () => {
+  for (const bind of ['127.evil.example', '127.0.0.1.evil.example', 'localhost.evil.example']) {
+    assertInvalid(() => loadConfig(tempConfig(`{gateway:{bind:"${bind}",auth:{mode:"none"}}}`)), /only with a loopback bind/);
+  }
+  for (const bind of ['loopback', '127.0.0.2', '::1', 'localhost']) {
+    assert.equal(effectiveGateway(loadConfig(tempConfig(`{gateway:{bind:"${bind}",auth:{mode:"none"}}}`)).config).authMode, 'none', bind);
+  }
+});
+
 test('writes are validated, atomic, 0600, and keep the previous file as .bak', () => {
   const path = tempConfig('{gateway:{port:1234}}');
   writeConfig(path, { gateway: { port: 2345 } });

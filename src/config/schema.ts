@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { compile } from '../protocol/schema.js';
 import { DURATION_PATTERN } from '../util/duration.js';
+import { isLoopbackHostname } from '../util/loopback.js';
 
 const closed = { additionalProperties: false } as const;
 
@@ -202,8 +203,6 @@ export interface EffectiveGatewayConfig {
   allowedOrigins: string[];
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
-
 /** Apply defaults: port 18789, loopback bind, token auth, no remote auto-approval. */
 export function effectiveGateway(config: Config): EffectiveGatewayConfig {
   const g = config.gateway ?? {};
@@ -221,7 +220,7 @@ export function effectiveGateway(config: Config): EffectiveGatewayConfig {
   };
 }
 
-/** True when the listen host is only reachable from this machine. */
+/** True when the listen host is only reachable from this machine: localhost or a loopback IP literal, never a look-alike name. */
 export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK_HOSTS.has(host) || host.startsWith('127.');
+  return isLoopbackHostname(host);
 }

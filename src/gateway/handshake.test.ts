@@ -128,6 +128,29 @@ describe('handshake', () => {
     ws.close();
   });
 
+  test("an older client's device token in auth.token connects; anything else there is a wrong gateway token", async () => {
+    const device = makeDevice();
+    const first = await rawConnect(gw.url, { device, auth: { token: gw.token! }, scopes: ['operator.read'] });
+    const token: string = first.response?.payload.auth.deviceToken;
+    first.ws.close();
+    const confirm = await rawConnect(gw.url, { device, auth: { deviceToken: token }, scopes: ['operator.read'] });
+    assert.equal(confirm.response?.ok, true, JSON.stringify(confirm.response?.error));
+    confirm.ws.close();
+
+    const legacy = await rawConnect(gw.url, { device, auth: { token }, scopes: ['operator.read'] });
+    assert.equal(legacy.response?.ok, true, JSON.stringify(legacy.response?.error));
+    assert.equal(legacy.response?.payload.auth, undefined, 'its token stands: nothing minted');
+    legacy.ws.close();
+
+    for (const auth of [{ token: 'wrong' }, { token: 'wrong', deviceToken: token }]) {
+      const { response, closed } = await rawConnect(gw.url, { device, auth, scopes: ['operator.read'] });
+      assert.equal(response?.error.details.code, 'AUTH_TOKEN_MISMATCH', JSON.stringify(auth));
+      assert.equal(response?.error.message, 'unauthorized: gateway token mismatch (provide gateway auth token)');
+      assert.equal((await closed).code, 1008);
+    }
+    assert.equal(gw.store.pending.forDevice(device.deviceId, Date.now()), undefined, 'no pairing request');
+  });
+
   test('hello-ok has exactly the documented keys; a v2 signature is accepted and a token minted', async () => {
     const device = makeDevice();
     const { ws, response } = await rawConnect(gw.url, { device, auth: { token: gw.token! }, scopes: ['operator.admin'], signature: 'v2' });

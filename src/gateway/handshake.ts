@@ -5,9 +5,10 @@ import { connectParams, type ConnectParams, type HelloAuth } from '../protocol/c
 import { CLOSE_CODES } from '../protocol/events.js';
 import { PROTOCOL_VERSION, SIGNATURE_SKEW_MS } from '../protocol/limits.js';
 import { isRole } from '../protocol/scopes.js';
-import { constantTimeEqual, tokenMatchesHash } from '../auth/tokens.js';
+import { constantTimeEqual } from '../auth/tokens.js';
 import { authorizeDevice, type DeviceConnect, type DeviceDecision } from '../pairing/authorize-device.js';
 import { deviceIdFromRawKey, publicKeyToWire, rawPublicKey, verifyDeviceSignature } from '../pairing/device-key.js';
+import type { PresentedTokens } from '../pairing/device-token-verdict.js';
 import type { AuthScope } from '../auth/rate-limit.js';
 import type { ClientKind, Locality } from '../pairing/policy.js';
 import type { GatewayContext } from './context.js';
@@ -88,10 +89,11 @@ export function performHandshake(gw: GatewayContext, rawParams: unknown, input: 
   // Failed-auth limits apply per address; loopback-direct is the owner's machine and exempt. Proxied
   // clients share their proxy's bucket (their forwarded address is not authenticated).
   const limiterKey = locality === 'loopback-direct' ? undefined : locality === 'remote' ? (remoteIp ?? 'unknown') : `proxy:${remoteIp ?? 'unknown'}`;
+  const retryAfterMs = (scope: AuthScope): number => (limiterKey ? gw.authLimiter.retryAfterMs(limiterKey, scope, input.nowMs) : 0);
   const assertNotLimited = (scope: AuthScope): void => {
-    const retryAfterMs = limiterKey ? gw.authLimiter.retryAfterMs(limiterKey, scope, input.nowMs) : 0;
-    if (retryAfterMs > 0) {
-      fail('AUTH_RATE_LIMITED', `unauthorized: too many failed authentication attempts (retry in ${Math.ceil(retryAfterMs / 1000)} s)`, { retryAfterMs, scope }, 'unauthorized: too many failed authentication attempts (retry later)');
+    const retryMs = retryAfterMs(scope);
+    if (retryMs > 0) {
+      fail('AUTH_RATE_LIMITED', `unauthorized: too many failed authentication attempts (retry in ${Math.ceil(retryMs / 1000)} s)`, { retryAfterMs: retryMs, scope }, 'unauthorized: too many failed authentication attempts (retry later)');
     }
   };
   const recordFailure = (scope: AuthScope): void => {
@@ -142,17 +144,13 @@ export function performHandshake(gw: GatewayContext, rawParams: unknown, input: 
   const fields = { deviceId: device.id, clientId: params.client.id, clientMode: params.client.mode, role, scopes, signedAtMs: device.signedAt, token: signedToken, nonce, platform: params.client.platform, deviceFamily: params.client.deviceFamily };
   if (!verifyDeviceSignature(raw, fields, device.signature)) invalid('device-signature', 'device signature invalid');
 
-  // Which presented secret is a device token: the explicit deviceToken, else auth.token when it is not the
-  // gateway token (older clients put the device token there). A wrong gateway token alongside is an error.
-  let presentedToken = auth.deviceToken || undefined;
-  if (sharedToken !== undefined && !sharedOk && gw.config.authMode === 'token') {
-    if (presentedToken === undefined && looksLikeDeviceToken(gw, device.id, role, sharedToken)) presentedToken = sharedToken;
-    else tokenMismatch();
-  } else if (presentedToken === undefined && sharedToken !== undefined && gw.config.authMode === 'none') {
-    presentedToken = sharedToken;
-  }
-
-  if (presentedToken !== undefined) assertNotLimited('device-token');
+  // Which wire slot carries what; pairing/ judges what the tokens mean. Under auth mode none there is no
+  // gateway token, so auth.token can only be a device token; otherwise an auth.token that did not prove the
+  // gateway token is an older client's device token or a wrong gateway token, which only the store can tell.
+  const tokens: PresentedTokens =
+    gw.config.authMode === 'none'
+      ? { presentedToken: auth.deviceToken || sharedToken }
+      : { presentedToken: auth.deviceToken || undefined, unprovenAuthToken: sharedOk ? undefined : sharedToken };
   const connect: DeviceConnect = {
     deviceId: device.id,
     publicKey: publicKeyToWire(raw),
@@ -167,13 +165,19 @@ export function performHandshake(gw: GatewayContext, rawParams: unknown, input: 
     locality,
     kind,
     proof: sharedOk,
-    presentedToken,
+    ...tokens,
+    deviceTokenLocked: retryAfterMs('device-token') > 0,
   };
   let decision: DeviceDecision;
   try {
     decision = authorizeDevice(gw.store, connect, { autoApproveRemoteWithToken: gw.config.autoApproveRemoteWithToken }, input.nowMs);
   } catch (err) {
-    if (err instanceof ClawgateError && (err.code === 'AUTH_DEVICE_TOKEN_MISMATCH' || err.code === 'AUTH_TOKEN_MISSING')) recordFailure('device-token');
+    if (err instanceof ClawgateError) {
+      // Pairing's verdicts, mapped to the wire: the failure counters and the client-specific hints live here.
+      if (err.code === 'AUTH_TOKEN_MISMATCH') tokenMismatch();
+      if (err.code === 'AUTH_RATE_LIMITED') assertNotLimited('device-token');
+      if (err.code === 'AUTH_DEVICE_TOKEN_MISMATCH' || err.code === 'AUTH_TOKEN_MISSING') recordFailure('device-token');
+    }
     throw err;
   }
   if (decision.outcome === 'pending') {
@@ -189,9 +193,4 @@ export function performHandshake(gw: GatewayContext, rawParams: unknown, input: 
   const session: Session = { ...base, scopes, deviceId: device.id, authMethod: decision.authMethod };
   if (!decision.issued) return { session };
   return { session, auth: decision.issued };
-}
-
-function looksLikeDeviceToken(gw: GatewayContext, deviceId: string, role: string, token: string): boolean {
-  const row = gw.store.tokens.get(deviceId, role);
-  return row?.tokenHash !== undefined && tokenMatchesHash(token, row.tokenHash);
 }

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
-import { classifyLocality, isLoopbackAddress } from './locality.js';
+import { isLoopbackAddress } from '../util/loopback.js';
+import { classifyLocality } from './locality.js';
 import { originAllowed } from './origin.js';
 
 function req(remoteAddress: string, headers: Record<string, string> = {}): IncomingMessage {
@@ -30,4 +31,65 @@ test('browser origins: own loopback origin or configured list only', () => {
   assert.ok(!originAllowed('https://evil.example', 18789, []));
   assert.ok(originAllowed('https://dash.example', 18789, ['https://dash.example']));
   assert.ok(!originAllowed('null', 18789, []));
+});
+
+test('browser origins, table: loopback means an IP literal or localhost on the gateway port; allowlist entries match scheme, host and port exactly', () => {
+  const allowed = ['https://dash.example', 'http://dash.example:8080', 'null', 'file://'];
+  const accepted = [
+    'http://127.0.0.1:18789',
+    'https://127.0.0.1:18789',
+    'http://127.1.2.3:18789',
+    'http://localhost:18789',
+    'http://LOCALHOST:18789',
+    'http://[::1]:18789',
+    'http://[::ffff:127.0.0.1]:18789',
+    'https://dash.example',
+    'https://dash.example:443',
+    'http://dash.example:8080',
+  ];
+  const refused = [
+    'http://127.evil.example:18789',
+    'http://127.0.0.1.evil.example:18789',
+    'http://localhost.evil.example:18789',
+    'http://localhost.:18789',
+    'http://[::ffff:10.0.0.1]:18789',
+    'http://[::2]:18789',
+    'http://127.0.0.1:3000',
+    'http://localhost',
+    'ftp://127.0.0.1:18789',
+    'ws://127.0.0.1:18789',
+    'https://dash.example.evil.example',
+    'https://dash.example:8443',
+    'http://dash.example',
+    'https://dash.exampl',
+    'http://dash.example:8080.evil.example',
+    // Listed, but not an http(s) origin: the scheme check applies to allowlist entries too.
+    'null',
+    'file://',
+    '',
+  ];
+  for (const origin of accepted) assert.equal(originAllowed(origin, 18789, allowed), true, `accepted: ${origin}`);
+  for (const origin of refused) assert.equal(originAllowed(origin, 18789, allowed), false, `refused: ${origin}`);
+});
+
+test('Host headers, table: only localhost or a loopback IP literal keeps a loopback socket local', () => {
+  const local = ['127.0.0.1:18789', '127.0.0.1', '127.9.9.9:1', 'localhost:18789', 'LocalHost', ' localhost:18789 ', '[::1]:18789', '[::1]', '[::ffff:127.0.0.1]:18789'];
+  const notLocal = [
+    '127.evil.example:18789',
+    '127.evil.example',
+    '127.0.0.1.evil.example:18789',
+    'localhost.evil.example:18789',
+    'localhost.:18789',
+    'evil.example',
+    '[::2]:18789',
+    '::1',
+    '[127.0.0.1]:18789',
+    'evil@127.0.0.1:18789',
+    '127.0.0.1:port',
+    '127.0.0.1:18789:1',
+  ];
+  for (const host of local) assert.equal(classifyLocality(req('127.0.0.1', { host })), 'loopback-direct', `local: ${host}`);
+  for (const host of notLocal) assert.equal(classifyLocality(req('127.0.0.1', { host })), 'loopback-forwarded', `not local: ${host}`);
+  // A look-alike peer address is no address: only the socket's real loopback peer counts.
+  assert.equal(classifyLocality(req('::ffff:10.0.0.1')), 'remote');
 });

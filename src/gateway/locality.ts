@@ -1,21 +1,20 @@
 import type { IncomingMessage } from 'node:http';
 import type { Locality } from '../pairing/policy.js';
+import { isLoopbackAddress, isLoopbackHostname } from '../util/loopback.js';
 
 const FORWARD_HEADERS = ['x-forwarded-for', 'x-real-ip', 'forwarded', 'x-forwarded-host'];
 
-/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback. */
-export function isLoopbackAddress(address: string | undefined): boolean {
-  if (!address) return false;
-  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return a === '::1' || a.startsWith('127.');
+/** `host`, `host:port`, `[v6]` or `[v6]:port`: the host part, or undefined when the header is none of these. */
+function hostOfHostHeader(header: string): string | undefined {
+  return /^(\[[^\]]*\]|[^:[\]]+)(?::\d{1,5})?$/.exec(header.trim())?.[1];
 }
 
-function hostIsLoopback(hostHeader: string | undefined): boolean {
+/** A Host header names this machine only as `localhost` or a loopback IP literal, never as a look-alike name. */
+function hostHeaderIsLoopback(hostHeader: string | undefined): boolean {
+  // No Host at all is a hand-written HTTP/1.0 client on this socket, not a browser that could be rebound.
   if (!hostHeader) return true;
-  let host = hostHeader.trim().toLowerCase();
-  if (host.startsWith('[')) host = host.slice(1, host.indexOf(']'));
-  else if (host.includes(':')) host = host.slice(0, host.lastIndexOf(':'));
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+  const host = hostOfHostHeader(hostHeader);
+  return host !== undefined && isLoopbackHostname(host);
 }
 
 /**
@@ -25,7 +24,7 @@ function hostIsLoopback(hostHeader: string | undefined): boolean {
 export function classifyLocality(req: IncomingMessage): Locality {
   if (!isLoopbackAddress(req.socket.remoteAddress)) return 'remote';
   const forwarded = FORWARD_HEADERS.some((h) => req.headers[h] !== undefined);
-  if (forwarded || !hostIsLoopback(req.headers.host)) return 'loopback-forwarded';
+  if (forwarded || !hostHeaderIsLoopback(req.headers.host)) return 'loopback-forwarded';
   return 'loopback-direct';
 }
 

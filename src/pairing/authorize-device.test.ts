@@ -168,6 +168,32 @@ test('with proof and no token presented, the connect passes and nothing is minte
   assert.equal(store.audit.ofKind('token.minted').length, minted);
 });
 
+test("an older client's device token in auth.token passes as that token; anything else there is a wrong gateway token, refused before any write", (t) => {
+  const store = tempStore(t);
+  const token = confirmed(store);
+  assert.deepEqual(authorizeDevice(store, connect({ unprovenAuthToken: token }), POLICY, T0 + 100), { outcome: 'pass', authMethod: 'device-token' });
+  const before = { token: store.tokens.get(DEVICE_ID, 'operator'), device: store.devices.get(DEVICE_ID), audit: store.audit.lastId() };
+  for (const tokens of [{ unprovenAuthToken: 'wrong' }, { unprovenAuthToken: 'wrong', presentedToken: token }, { unprovenAuthToken: token, presentedToken: 'other' }]) {
+    assert.throws(() => authorizeDevice(store, connect({ ...tokens, proof: false }), POLICY, T0 + 200), assertCode('AUTH_TOKEN_MISMATCH', 'gateway token mismatch'), JSON.stringify(tokens));
+  }
+  assert.deepEqual({ token: store.tokens.get(DEVICE_ID, 'operator'), device: store.devices.get(DEVICE_ID), audit: store.audit.lastId() }, before, 'nothing changed');
+
+  // An unknown device with a wrong gateway token leaves no pending request either.
+  assert.throws(() => authorizeDevice(store, connect({ deviceId: 'ff'.repeat(32), unprovenAuthToken: 'wrong' }), POLICY, T0 + 300), assertCode('AUTH_TOKEN_MISMATCH'));
+  assert.equal(store.pending.count(T0 + 300), 0);
+});
+
+test('deviceTokenLocked refuses any presented device token with AUTH_RATE_LIMITED, whichever slot carries it, and nothing else', (t) => {
+  const store = tempStore(t);
+  const token = confirmed(store);
+  const locked = { deviceTokenLocked: true };
+  assert.throws(() => authorizeDevice(store, connect({ ...locked, presentedToken: token }), POLICY, T0 + 100), assertCode('AUTH_RATE_LIMITED'));
+  assert.throws(() => authorizeDevice(store, connect({ ...locked, unprovenAuthToken: token }), POLICY, T0 + 100), assertCode('AUTH_RATE_LIMITED'));
+  // A wrong gateway token is still that (its own limit counts it), not a device-token attempt.
+  assert.throws(() => authorizeDevice(store, connect({ ...locked, unprovenAuthToken: 'wrong' }), POLICY, T0 + 100), assertCode('AUTH_TOKEN_MISMATCH'));
+  assert.deepEqual(authorizeDevice(store, connect({ ...locked, proof: true }), POLICY, T0 + 100), { outcome: 'pass', authMethod: 'gateway-token' });
+});
+
 test('one pending request per device: a repeat keeps the id, unions scopes and roles, and is not "created"', (t) => {
   const store = tempStore(t);
   const first = authorizeDevice(store, connect({ scopes: ['operator.read'] }), POLICY, T0);

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ClawgateError } from '../protocol/error-catalogue.js';
-import { hashToken, mintToken, tokenMatchesHash } from '../auth/tokens.js';
+import { hashToken, mintToken } from '../auth/tokens.js';
 import type { Store } from '../store/store.js';
 import type { DeviceRecord } from '../store/devices.js';
+import type { TokenRecord } from '../store/device-tokens.js';
 import type { PendingRecord } from '../store/pending-requests.js';
+import { judgeDeviceToken, type DeviceTokenVerdict, type PresentedTokens } from './device-token-verdict.js';
 import { applyApproval, pruneExpired } from './operations.js';
 import { decide, type ClientKind, type Locality, type PairingReason, type PolicyOptions } from './policy.js';
 import { scopesCover, unionScopes } from './scope-lattice.js';
@@ -11,8 +13,8 @@ import { scopesCover, unionScopes } from './scope-lattice.js';
 /** How long a pending request lives without the device asking again. */
 export const PENDING_REQUEST_TTL_MS = 15 * 60_000;
 
-/** A verified device connect, as the pairing layer needs it. */
-export interface DeviceConnect {
+/** A verified device connect, as the pairing layer needs it; the presented tokens are judged here, not by the caller. */
+export interface DeviceConnect extends PresentedTokens {
   deviceId: string;
   publicKey: string;
   role: string;
@@ -27,8 +29,8 @@ export interface DeviceConnect {
   kind: ClientKind;
   /** The client proved ownership of the install (gateway token, or auth mode none on loopback). */
   proof: boolean;
-  /** A device token the client presented, if any. */
-  presentedToken?: string | undefined;
+  /** The caller's failed-auth limit bars device-token attempts from this address: any presented device token is refused. */
+  deviceTokenLocked?: boolean | undefined;
 }
 
 /** A token handed to the client in hello-ok.auth; shown once, stored only as a hash. */
@@ -109,10 +111,21 @@ function upsertPending(store: Store, c: DeviceConnect, reason: PairingReason, no
 
 /**
  * The pairing and token decision for a device connect, in one transaction on the store (the only truth).
- * Throws ClawgateError for token failures; returns pass (maybe with a freshly minted token) or pending.
+ * Throws ClawgateError for refusals (AUTH_TOKEN_MISMATCH, AUTH_RATE_LIMITED, AUTH_TOKEN_MISSING,
+ * AUTH_DEVICE_TOKEN_MISMATCH, PAIRING_REFUSED), which roll the transaction back; returns pass (maybe with
+ * a freshly minted token) or pending.
  */
 export function authorizeDevice(store: Store, c: DeviceConnect, policy: PolicyOptions, nowMs: number): DeviceDecision {
   return store.write((): DeviceDecision => {
+    // Judged first: a wrong gateway token or a barred attempt is refused before anything is written.
+    const active = store.tokens.get(c.deviceId, c.role);
+    const verdict = judgeDeviceToken(active, c);
+    if (verdict === 'gateway-token-mismatch') {
+      throw new ClawgateError('AUTH_TOKEN_MISMATCH', 'unauthorized: gateway token mismatch', { authReason: 'token_mismatch' });
+    }
+    if (verdict !== 'none' && c.deviceTokenLocked) {
+      throw new ClawgateError('AUTH_RATE_LIMITED', 'unauthorized: too many failed authentication attempts', { scope: 'device-token' });
+    }
     pruneExpired(store, nowMs);
     const device = store.devices.get(c.deviceId);
     const reason = pairingReason(device, c);
@@ -138,7 +151,7 @@ export function authorizeDevice(store: Store, c: DeviceConnect, policy: PolicyOp
       touch(store, c, nowMs);
       return { outcome: 'pass', issued, autoApprovedRequestId: request.requestId, authMethod: c.proof ? 'gateway-token' : 'device-signature' };
     }
-    return passWithToken(store, c, nowMs, device);
+    return passWithToken(store, c, nowMs, device, active, verdict);
   });
 }
 
@@ -150,20 +163,17 @@ function touch(store: Store, c: DeviceConnect, nowMs: number, device = store.dev
   if (!fresh) store.devices.touch(c.deviceId, nowMs, c.remoteIp);
 }
 
-/** The record covers the connect; now the device token decides (see DESIGN.md "Minting"). */
-function passWithToken(store: Store, c: DeviceConnect, nowMs: number, device: DeviceRecord | undefined): DeviceDecision {
-  const token = store.tokens.get(c.deviceId, c.role);
-  const presented = c.presentedToken;
-  const matches = presented !== undefined && token?.tokenHash !== undefined && tokenMatchesHash(presented, token.tokenHash);
+/** The record covers the connect; now the device-token verdict decides (see DESIGN.md "Minting"). */
+function passWithToken(store: Store, c: DeviceConnect, nowMs: number, device: DeviceRecord | undefined, token: TokenRecord | undefined, verdict: DeviceTokenVerdict): DeviceDecision {
   touch(store, c, nowMs, device);
-  if (matches) {
+  if (verdict === 'valid' && token) {
     const recentlyUsed = token.confirmedAtMs !== undefined && token.lastUsedAtMs !== undefined && nowMs - token.lastUsedAtMs < USAGE_WRITE_INTERVAL_MS;
     if (!recentlyUsed) store.tokens.markUsed(c.deviceId, c.role, nowMs);
     return { outcome: 'pass', authMethod: 'device-token' };
   }
   // The gateway token proves ownership and the client sent no device token: it does not need one, and
   // minting on every call would churn.
-  if (c.proof && presented === undefined && token?.tokenHash !== undefined) return { outcome: 'pass', authMethod: 'gateway-token' };
+  if (c.proof && verdict === 'none' && token?.tokenHash !== undefined) return { outcome: 'pass', authMethod: 'gateway-token' };
   // Issued but not yet delivered, or delivered and never presented back (the client may have died
   // before caching it): the signature proves the key, so (re)deliver.
   if (!token || token.tokenHash === undefined || token.confirmedAtMs === undefined) {
@@ -173,7 +183,7 @@ function passWithToken(store: Store, c: DeviceConnect, nowMs: number, device: De
   if (c.proof) return { outcome: 'pass', issued: mintFor(store, c, nowMs, 'stale-cache'), authMethod: 'gateway-token' };
   const short = c.deviceId.slice(0, 12);
   const fix = `run clawgate devices rotate --device ${short} --role ${c.role} on the gateway host (this device picks the new token up on its next connect), or connect with the gateway token`;
-  if (presented === undefined) {
+  if (verdict === 'none') {
     throw new ClawgateError('AUTH_TOKEN_MISSING', `unauthorized: device token missing (device ${short} is paired but sent no token); ${fix}`, {
       authReason: 'token-missing',
       deviceId: c.deviceId,
