@@ -1,4 +1,4 @@
-import { after, before, describe, test, type TestContext } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { Secret } from '../auth/secret.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { defineMethod } from '../protocol/methods/define.js';
 import { health } from '../protocol/methods/gateway-info.js';
-import { startInProcess, type InProcessGateway } from '../../test/helpers/in-process.js';
+import { useInProcessGateway } from '../../test/helpers/in-process.js';
 import { freePort } from '../../test/helpers/gateway-process.js';
 import { HEALTH_WITH_TEXT_OK, standInGateway } from '../../test/helpers/stand-in-gateway.js';
 import { GatewayClient, type ClientOptions } from './gateway-client.js';
@@ -72,18 +72,11 @@ async function silentServer(t: TestContext, onConnect?: (ws: WebSocket, id: stri
 const helloOk = (ws: WebSocket, id: string) => ws.send(JSON.stringify({ type: 'res', id, ok: true, payload: { type: 'hello-ok', protocol: 3 } }));
 
 describe('against an in-process gateway', () => {
-  let gw: InProcessGateway;
-  before(async () => {
-    gw = await startInProcess();
-  });
-  after(async () => {
-    await gw.close();
-    rmSync(gw.stateDir, { recursive: true, force: true });
-  });
+  const gateway = useInProcessGateway();
 
   test('connect caches the minted hello-ok.auth token before it resolves', async (t) => {
     const home = clientHome(t);
-    const c = client(t, { url: gw.url, gatewayToken: new Secret(gw.token!), identity: home.identity, tokenCache: home.cache, scopes: ['operator.read'] });
+    const c = client(t, { url: gateway().url, gatewayToken: new Secret(gateway().token!), identity: home.identity, tokenCache: home.cache, scopes: ['operator.read'] });
     let cachedAtResolve: string | undefined;
     const hello = await c.connect().then((h) => {
       cachedAtResolve = home.cache.get('operator')?.token; // synchronously, as the promise resolves
@@ -99,7 +92,7 @@ describe('against an in-process gateway', () => {
 
   test('the next connect presents the cached token and converges: no new token, cache unchanged', async (t) => {
     const home = clientHome(t);
-    const opts = { url: gw.url, gatewayToken: new Secret(gw.token!), identity: home.identity, tokenCache: home.cache, scopes: ['operator.read'] };
+    const opts = { url: gateway().url, gatewayToken: new Secret(gateway().token!), identity: home.identity, tokenCache: home.cache, scopes: ['operator.read'] };
     const first = client(t, opts);
     await first.connect();
     await first.close();
@@ -108,19 +101,19 @@ describe('against an in-process gateway', () => {
     const hello = await second.connect();
     assert.equal(hello.auth, undefined, 'nothing minted');
     assert.deepEqual(home.cache.get('operator'), cached);
-    assert.equal(gw.store.tokens.get(home.identity.deviceId, 'operator')?.confirmedAtMs !== undefined, true, 'the token was presented back and confirmed');
+    assert.equal(gateway().store.tokens.get(home.identity.deviceId, 'operator')?.confirmedAtMs !== undefined, true, 'the token was presented back and confirmed');
   });
 
   test("a refused connect rejects with the gateway's stable code and writes no cache", async (t) => {
     const home = clientHome(t);
-    const c = client(t, { url: gw.url, identity: home.identity, tokenCache: home.cache, scopes: ['operator.read'] });
+    const c = client(t, { url: gateway().url, identity: home.identity, tokenCache: home.cache, scopes: ['operator.read'] });
     await assert.rejects(c.connect(), isCode('PAIRING_REQUIRED', 'clawgate devices approve'));
     assert.equal(home.cache.get('operator'), undefined);
     await assert.rejects(c.call(health), isCode('GATEWAY_CLOSED'));
   });
 
   test('a gateway error response keeps its stable code', async (t) => {
-    const c = client(t, { url: gw.url, gatewayToken: new Secret(gw.token!), scopes: ['operator.read'] });
+    const c = client(t, { url: gateway().url, gatewayToken: new Secret(gateway().token!), scopes: ['operator.read'] });
     await c.connect();
     const unknown = defineMethod({ name: 'no.such.method', summary: 'not served', params: Type.Undefined(), result: Type.Unknown(), scope: null });
     await assert.rejects(c.call(unknown), isCode('UNKNOWN_METHOD'));

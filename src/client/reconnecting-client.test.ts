@@ -1,4 +1,4 @@
-import { after, before, test, type TestContext } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,20 +8,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Secret } from '../auth/secret.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { health } from '../protocol/methods/gateway-info.js';
-import { startInProcess, type InProcessGateway } from '../../test/helpers/in-process.js';
+import { useInProcessGateway } from '../../test/helpers/in-process.js';
 import { freePort } from '../../test/helpers/gateway-process.js';
 import { GatewayClient, type ClientOptions } from './gateway-client.js';
 import { loadOrCreateIdentity } from './identity.js';
 import { MAX_AUTH_ATTEMPTS, ReconnectingClient } from './reconnecting-client.js';
 
-let gw: InProcessGateway;
-before(async () => {
-  gw = await startInProcess();
-});
-after(async () => {
-  await gw.close();
-  rmSync(gw.stateDir, { recursive: true, force: true });
-});
+const gateway = useInProcessGateway();
 
 function identity(t: TestContext) {
   const dir = mkdtempSync(join(tmpdir(), 'cg-reconnect-'));
@@ -46,7 +39,7 @@ async function terminal(rc: ReconnectingClient): Promise<ClawgateError> {
 }
 
 test(`auth rejections stop with 'terminal' after MAX_AUTH_ATTEMPTS (${MAX_AUTH_ATTEMPTS}) attempts`, async (t) => {
-  const { rc, made } = reconnecting(t, { url: gw.url, gatewayToken: new Secret('wrong-token'), identity: identity(t) });
+  const { rc, made } = reconnecting(t, { url: gateway().url, gatewayToken: new Secret('wrong-token'), identity: identity(t) });
   rc.start();
   const err = await terminal(rc);
   assert.equal(err.code, 'AUTH_TOKEN_MISMATCH');
@@ -58,13 +51,13 @@ test(`auth rejections stop with 'terminal' after MAX_AUTH_ATTEMPTS (${MAX_AUTH_A
 });
 
 test("a pairing rejection stops with 'terminal' at once, naming the approve command", async (t) => {
-  const { rc, made } = reconnecting(t, { url: gw.url, identity: identity(t) });
+  const { rc, made } = reconnecting(t, { url: gateway().url, identity: identity(t) });
   rc.start();
   const err = await terminal(rc);
   assert.equal(err.code, 'PAIRING_REQUIRED');
   assert.match(err.message, /clawgate devices approve/);
   assert.ok(made() >= 1 && made() <= MAX_AUTH_ATTEMPTS, `attempts: ${made()}`);
-  assert.equal(gw.store.pending.count(Date.now()) >= 1, true);
+  assert.equal(gateway().store.pending.count(Date.now()) >= 1, true);
   await sleep(200);
   assert.ok(made() <= MAX_AUTH_ATTEMPTS, 'no blind retries');
 });
@@ -93,7 +86,7 @@ test('an unreachable gateway is retried with growing, bounded backoff and never 
 });
 
 test("a good connect emits 'connected' and resets the failure count", async (t) => {
-  const { rc } = reconnecting(t, { url: gw.url, gatewayToken: new Secret(gw.token!), identity: identity(t), scopes: ['operator.read'] });
+  const { rc } = reconnecting(t, { url: gateway().url, gatewayToken: new Secret(gateway().token!), identity: identity(t), scopes: ['operator.read'] });
   rc.start();
   const [connected] = (await once(rc, 'connected')) as [GatewayClient];
   assert.equal(connected, rc.client);

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPrivateKey, sign } from 'node:crypto';
-import { buildV2Payload, buildV3Payload, type SignatureFields } from '../protocol/device-signature.js';
+import { buildV2Payload, buildV3Payload } from '../protocol/device-signature.js';
 import { deviceIdFromRawKey, publicKeyToWire, rawPublicKey, verifyDeviceSignature } from './device-key.js';
+import { VECTOR_FIELDS } from '../../test/helpers/signature-vector.js';
 
 // protocol-v3.md §4.5: seed bytes 01..20
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -10,16 +11,7 @@ const seed = Buffer.from(Array.from({ length: 32 }, (_, i) => i + 1));
 const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
 const publicPem = (await import('node:crypto')).createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }) as string;
 
-const fields: SignatureFields = {
-  deviceId: '65b60673d6ed884bf01c2c222d82ada0740f29ac3355d6a925c81f17f47a27b8',
-  clientId: 'cli',
-  clientMode: 'cli',
-  role: 'operator',
-  scopes: ['operator.admin', 'operator.pairing'],
-  signedAtMs: 1767225600000,
-  token: 'secret',
-  nonce: 'nonce-123',
-};
+const fields = VECTOR_FIELDS;
 
 test('test vector: raw public key and deviceId', () => {
   const raw = rawPublicKey(publicPem)!;

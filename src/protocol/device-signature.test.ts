@@ -1,18 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildV2Payload, buildV3Payload, type SignatureFields } from './device-signature.js';
+import { buildV2Payload, buildV3Payload } from './device-signature.js';
+import { VECTOR_FIELDS } from '../../test/helpers/signature-vector.js';
 
 // protocol-v3.md §4.5 test vector (the signatures over these strings are checked in pairing/device-key.test.ts).
-const fields: SignatureFields = {
-  deviceId: '65b60673d6ed884bf01c2c222d82ada0740f29ac3355d6a925c81f17f47a27b8',
-  clientId: 'cli',
-  clientMode: 'cli',
-  role: 'operator',
-  scopes: ['operator.admin', 'operator.pairing'],
-  signedAtMs: 1767225600000,
-  token: 'secret',
-  nonce: 'nonce-123',
-};
+const fields = VECTOR_FIELDS;
 
 test('test vector: v2 payload string', () => {
   assert.equal(buildV2Payload(fields), `v2|${fields.deviceId}|cli|cli|operator|operator.admin,operator.pairing|1767225600000|secret|nonce-123`);

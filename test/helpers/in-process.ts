@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { Secret } from '../../src/auth/secret.js';
 import { statePathsOf } from '../../src/config/paths.js';
 import { effectiveGateway, type Config } from '../../src/config/schema.js';
@@ -30,5 +32,21 @@ export async function startInProcess(opts: { config?: Config; token?: string | n
       await server.close();
       store.close();
     },
+  };
+}
+
+/** One in-process gateway for a whole suite (started before, closed and its state dir removed after); read it through the getter. */
+export function useInProcessGateway(opts: Parameters<typeof startInProcess>[0] = {}): () => InProcessGateway {
+  let gw: InProcessGateway | undefined;
+  before(async () => {
+    gw = await startInProcess(opts);
+  });
+  after(async () => {
+    await gw?.close();
+    if (gw) rmSync(gw.stateDir, { recursive: true, force: true });
+  });
+  return () => {
+    if (!gw) throw new Error('the suite gateway is not started yet');
+    return gw;
   };
 }

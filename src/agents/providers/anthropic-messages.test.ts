@@ -4,6 +4,7 @@ import { startFakeAnthropic, type Script } from '../../../test/helpers/fake-anth
 import { resolvedProvider } from '../../../test/helpers/resolved-provider.js';
 import { ProviderError, type ModelStreamEvent, type ResolvedProvider, type TranscriptMessage } from '../types.js';
 import { ANTHROPIC_DEFAULT_MAX_TOKENS, createAnthropicProvider, toAnthropicMessages } from './anthropic-messages.js';
+import { collectAll, rejection as failure } from '../../../test/helpers/rejection.js';
 
 async function fake(t: TestContext, script?: Script) {
   const server = await startFakeAnthropic(script);
@@ -12,28 +13,16 @@ async function fake(t: TestContext, script?: Script) {
 }
 
 async function collect(p: ResolvedProvider, messages: TranscriptMessage[], opts: { system?: string; signal?: AbortSignal; tools?: boolean; maxTokens?: number } = {}) {
-  const events: ModelStreamEvent[] = [];
-  for await (const ev of createAnthropicProvider(p).stream({
+  return collectAll<ModelStreamEvent>(createAnthropicProvider(p).stream({
     model: 'fake-claude',
     messages,
     tools: opts.tools ? [{ name: 'read_file', description: 'Read a file', parameters: { properties: { path: { type: 'string' } } } }] : [],
     signal: opts.signal ?? new AbortController().signal,
     ...(opts.system ? { system: opts.system } : {}),
     ...(opts.maxTokens ? { maxTokens: opts.maxTokens } : {}),
-  })) {
-    events.push(ev);
-  }
-  return events;
+  }));
 }
 
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  assert.fail('expected the stream to reject');
-}
 
 test('text arrives as ordered deltas, then one done with text, usage and stop_reason; system is top-level', async (t) => {
   const server = await fake(t, () => ({ text: 'bonjour tout le monde', chunks: 5, usage: { input: 30, output: 12 } }));

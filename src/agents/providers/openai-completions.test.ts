@@ -5,6 +5,7 @@ import { resolvedProvider } from '../../../test/helpers/resolved-provider.js';
 import { ProviderError, type ModelStreamEvent, type ResolvedProvider, type TranscriptMessage } from '../types.js';
 import { isAbortError } from './classify-error.js';
 import { createOpenAiProvider } from './openai-completions.js';
+import { collectAll, rejection as failure } from '../../../test/helpers/rejection.js';
 
 async function fake(t: TestContext, script?: Script) {
   const server = await startFakeOpenAi(script);
@@ -13,28 +14,16 @@ async function fake(t: TestContext, script?: Script) {
 }
 
 async function collect(p: ResolvedProvider, messages: TranscriptMessage[], opts: { system?: string; signal?: AbortSignal; tools?: boolean } = {}) {
-  const events: ModelStreamEvent[] = [];
   const provider = createOpenAiProvider(p);
-  for await (const ev of provider.stream({
+  return collectAll<ModelStreamEvent>(provider.stream({
     model: 'fake-gpt',
     messages,
     tools: opts.tools ? [{ name: 'read_file', description: 'Read a file', parameters: { type: 'object', properties: { path: { type: 'string' } } } }] : [],
     signal: opts.signal ?? new AbortController().signal,
     ...(opts.system ? { system: opts.system } : {}),
-  })) {
-    events.push(ev);
-  }
-  return events;
+  }));
 }
 
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  assert.fail('expected the stream to reject');
-}
 
 test('text arrives as ordered deltas, then one done with text, usage and finish_reason', async (t) => {
   const server = await fake(t, () => ({ text: 'hello streaming world', chunks: 4, usage: { input: 21, output: 9 } }));
