@@ -3,9 +3,8 @@ import { Type, type Static } from '@sinclair/typebox';
 const Str = Type.String();
 const Int = Type.Integer({ minimum: 0 });
 
-/** A pending pairing request as the wire shows it (protocol-v3 §10). */
-export const PendingRequestSchema = Type.Object({
-  requestId: Str,
+/** What a device says about itself, in pending requests and paired devices alike. */
+const deviceFields = {
   deviceId: Str,
   publicKey: Str,
   displayName: Type.Optional(Str),
@@ -13,6 +12,12 @@ export const PendingRequestSchema = Type.Object({
   deviceFamily: Type.Optional(Str),
   clientId: Type.Optional(Str),
   clientMode: Type.Optional(Str),
+};
+
+/** A pending pairing request as the wire shows it (protocol-v3 §10). */
+export const PendingRequestSchema = Type.Object({
+  requestId: Str,
+  ...deviceFields,
   role: Type.Optional(Str),
   roles: Type.Optional(Type.Array(Str)),
   scopes: Type.Optional(Type.Array(Str)),
@@ -42,13 +47,7 @@ export type TokenView = Static<typeof TokenViewSchema>;
 
 /** A paired device as the wire shows it: no approvedScopes, tokens as an array, never token strings. */
 export const PairedDeviceSchema = Type.Object({
-  deviceId: Str,
-  publicKey: Str,
-  displayName: Type.Optional(Str),
-  platform: Type.Optional(Str),
-  deviceFamily: Type.Optional(Str),
-  clientId: Type.Optional(Str),
-  clientMode: Type.Optional(Str),
+  ...deviceFields,
   role: Type.Optional(Str),
   roles: Type.Array(Str),
   scopes: Type.Array(Str),
