@@ -25,8 +25,8 @@ function parse(data: RawData): unknown {
   }
 }
 
-/** Drive one socket: challenge, handshake (one attempt), then requests through the dispatcher. */
-export function handleConnection(gw: GatewayContext, table: MethodTable, ws: WebSocket, req: IncomingMessage): void {
+/** Drive one socket: challenge, handshake (one attempt), then requests through the dispatcher; `onSession` is told when hello-ok is sent. */
+export function handleConnection(gw: GatewayContext, table: MethodTable, ws: WebSocket, req: IncomingMessage, onSession?: () => void): void {
   if (gw.connections.size >= MAX_CONNECTIONS) {
     ws.close(1013, 'too many connections');
     return;
@@ -102,6 +102,7 @@ export function handleConnection(gw: GatewayContext, table: MethodTable, ws: Web
       const result = performHandshake(gw, reqFrame.params, { req, nonce, nowMs: Date.now() });
       conn.session = result.session;
       clearTimeout(timer);
+      onSession?.();
       gw.log.debug({ remote, deviceId: result.session.deviceId, role: result.session.role, authMethod: result.session.authMethod, client: result.session.clientId }, 'handshake accepted');
       send(okResponse(reqFrame.id, buildHelloOk(gw, result)));
     } catch (err) {

@@ -16,6 +16,8 @@ import type { Connection } from './connection-state.js';
 import { handleConnection } from './connection.js';
 import type { GatewayContext } from './context.js';
 import { handleHttp } from './http-routes.js';
+import { defaultConnectionCap } from './connection-cap.js';
+import { ConnectionGuard, HTTP_DEADLINES } from './connection-guard.js';
 import { STORE_WATCH_INTERVAL_MS } from './limits.js';
 import { buildMethodTable } from '../rpc/method-table.js';
 import { domainMethods } from '../rpc/domain-methods.js';
@@ -42,6 +44,10 @@ export interface GatewayServerOptions {
   fullConfig?: Config;
   /** Environment for provider keys given as {env: NAME} (default: process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Most sockets held at once (default: below the process's file limit, see connection-cap.ts). */
+  maxConnections?: number;
+  /** Window of the connection-limit summary log line (default CONNECTION_LOG_WINDOW_MS). */
+  connectionLogWindowMs?: number;
 }
 
 /** A listening gateway. */
@@ -57,7 +63,10 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   const log = opts.log ?? pino({ level: 'silent' });
   const connections = new Set<Connection>();
   const broadcaster = new Broadcaster(connections);
-  const http: Server = createServer();
+  const http: Server = createServer(HTTP_DEADLINES);
+  // Silent and flooding strangers cannot take the sockets /healthz and the owner's clients need.
+  const guard = new ConnectionGuard({ maxConnections: opts.maxConnections ?? defaultConnectionCap(), log, ...(opts.connectionLogWindowMs !== undefined ? { logWindowMs: opts.connectionLogWindowMs } : {}) });
+  guard.attach(http);
   const safely = (fn: () => void) => {
     try {
       fn();
@@ -115,7 +124,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   // Run progress reaches operators who may read it; a slow reader loses deltas rather than growing memory.
   agents.subscribe((e) => broadcaster.broadcast(e.type, e.payload, { dropIfSlow: e.type === 'chat' && e.payload.state === 'delta' }));
   const wss = new WebSocketServer({ server: http, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false });
-  wss.on('connection', (ws, req) => handleConnection(context, table, ws, req));
+  wss.on('connection', (ws, req) => handleConnection(context, table, ws, req, () => guard.authenticated(req.socket)));
   wss.on('error', () => undefined);
   http.on('request', (req, res) => handleHttp(context, req, res));
 
@@ -171,6 +180,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
       });
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
+      guard.close();
     },
   };
 }

@@ -3,7 +3,7 @@ import { after, before } from 'node:test';
 import { Secret } from '../../src/auth/secret.js';
 import { statePathsOf } from '../../src/config/paths.js';
 import { effectiveGateway, type Config } from '../../src/config/schema.js';
-import { startGatewayServer, type GatewayServer } from '../../src/gateway/server.js';
+import { startGatewayServer, type GatewayServer, type GatewayServerOptions } from '../../src/gateway/server.js';
 import { Store } from '../../src/store/store.js';
 import { makeStateDir, randomToken } from './gateway-process.js';
 
@@ -15,13 +15,13 @@ export interface InProcessGateway extends GatewayServer {
 }
 
 /** A gateway in this process on port 0, with a real SQLite store in a temp state dir. */
-export async function startInProcess(opts: { config?: Config; token?: string | null } = {}): Promise<InProcessGateway> {
+export async function startInProcess(opts: { config?: Config; token?: string | null; server?: Pick<GatewayServerOptions, 'log' | 'maxConnections' | 'connectionLogWindowMs'> } = {}): Promise<InProcessGateway> {
   const token = opts.token === null ? undefined : (opts.token ?? randomToken());
   const stateDir = makeStateDir();
   const paths = statePathsOf(stateDir);
   const store = Store.open(paths.dbPath);
   const config = { ...effectiveGateway(opts.config ?? {}), port: 0 };
-  const server = await startGatewayServer({ store, paths, config, gatewayToken: token ? { secret: new Secret(token), source: 'config' } : { secret: undefined, source: 'none' } });
+  const server = await startGatewayServer({ ...opts.server, store, paths, config, gatewayToken: token ? { secret: new Secret(token), source: 'config' } : { secret: undefined, source: 'none' } });
   return {
     ...server,
     url: `ws://127.0.0.1:${server.port}`,
