@@ -1,3 +1,4 @@
+import { inertJson } from '../protocol/display-text.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { resolveStatePaths, type StatePaths } from '../config/paths.js';
 import type { CliIo } from './io.js';
@@ -38,8 +39,8 @@ export class CliContext {
     return this.#paths;
   }
 
-  /** Print a JSON document (stable shape) on stdout. */
+  /** Print a JSON document (stable shape) on stdout: exact data, with no raw control character a terminal acts on. */
   printJson(value: unknown): void {
-    this.io.out(JSON.stringify(value, null, 2));
+    this.io.out(inertJson(value, 2));
   }
 }

@@ -1,6 +1,14 @@
-/** Render rows as an aligned text table with a header; empty cells print as "-". */
+import { inert } from '../protocol/display-text.js';
+
+/**
+ * Longest cell a table prints. A safety net above the longest list the wire allows (32 scopes of 64
+ * characters), so no requested scope is ever cut from view; callers bound names tighter.
+ */
+export const MAX_CELL_CHARS = 4_096;
+
+/** Render rows as an aligned text table with a header; empty cells print as "-"; every cell is made inert. */
 export function formatTable(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | undefined>>): string {
-  const cells = rows.map((r) => headers.map((_, i) => (r[i] === undefined || r[i] === '' ? '-' : String(r[i]))));
+  const cells = rows.map((r) => headers.map((_, i) => (r[i] === undefined || r[i] === '' ? '-' : inert(String(r[i]), MAX_CELL_CHARS))));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
   const line = (r: readonly string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   return [line(headers), ...cells.map(line)].join('\n');

@@ -58,6 +58,24 @@ test('console lines are human-readable: one line, time level message key=value',
   assert.equal(lines[0], '07:08:09.010 INFO  gateway started\\nsecond line port=18789 bind=127.0.0.1 note="two words" nested={"a":1}\n');
 });
 
+test('what others sent is inert in the log: the console shows no escape, the file keeps the exact data without raw controls', (t) => {
+  const dir = tempLogs(t);
+  const lines: string[] = [];
+  const hostile = 'phone\x1b[2J\x1b]52;c;cm0gLXJm\x07\x9b8m\u202Eevil\x7f';
+  const { log, close } = createGatewayLogger({ logsDir: dir, console: (l) => void lines.push(l) });
+  log.info({ client: hostile, nested: { senderName: hostile } }, `telegram: message from ${hostile}`);
+  close();
+  const active = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+  assert.equal(lines.length, 1);
+  assert.doesNotMatch(lines[0]!, active, 'the console line has nothing a terminal acts on');
+  assert.match(lines[0]!, /telegram: message from phone\uFFFD+evil\uFFFD client=phone\uFFFD+evil\uFFFD /);
+  const file = fileText(dir);
+  assert.doesNotMatch(file, active, 'nor has the file');
+  const entry = JSON.parse(file.trim());
+  assert.equal(entry.client, hostile, 'the file holds exactly what was logged');
+  assert.equal(entry.nested.senderName, hostile);
+});
+
 test('a quiet console still leaves info in the file; a verbose one puts debug in the file too', (t) => {
   const quiet = tempLogs(t);
   const q = createGatewayLogger({ logsDir: quiet, consoleLevel: 'warn', console: () => undefined });

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { inertJson } from '../protocol/display-text.js';
 import { LEVELS, levelOf, type LevelName } from './levels.js';
 import { formatEntry } from './pretty.js';
 import { scrubValue, secretList } from './redact.js';
@@ -35,8 +36,8 @@ function cut(entry: Record<string, unknown>, length: number): Record<string, unk
 
 /**
  * The sink every line passes through: parse, scrub (secret fields, current secret values, token-shaped
- * strings), then the JSON line to the file and a human-readable line to the console. Nothing reaches
- * either without being scrubbed, whatever the caller logged.
+ * strings), then the JSON line to the file and a human-readable line to the console (made inert by
+ * formatEntry). Nothing reaches either without being scrubbed, whatever the caller logged.
  */
 export class LogSink {
   constructor(
@@ -61,10 +62,11 @@ export class LogSink {
       entry = { level: 'info', msg: raw };
     }
     let clean = scrubValue(entry, secretList(this.secrets()));
-    let json = JSON.stringify(clean);
+    // inertJson: the file holds the exact data, with no raw control character for `tail -f` to act on.
+    let json = inertJson(clean);
     if (json.length > MAX_LOG_LINE_CHARS) {
       clean = cut(clean, json.length);
-      json = JSON.stringify(clean);
+      json = inertJson(clean);
     }
     const level = levelOf(clean);
     if (level >= this.fileLevel) this.file.write(`${json}\n`);

@@ -8,6 +8,7 @@ import { lastUserText } from '../../../test/helpers/fake-model-server.js';
 import { startFakeTelegram, type FakeTelegram } from '../../../test/helpers/fake-telegram.js';
 import { runtimeHarness, type RuntimeHarness } from '../../../test/helpers/runtime-harness.js';
 import { PAIRING_CODE_ALPHABET } from '../pairing.js';
+import { STRANGER_REPLIES_PER_WINDOW, STRANGER_REPLY_WINDOW_MS } from '../reply-budget.js';
 import { PAIRING_REPLIES_PER_WINDOW } from '../reply-limiter.js';
 import { TelegramChannel } from './channel.js';
 import { telegramSettings, type TelegramConfig } from './config.js';
@@ -25,7 +26,7 @@ interface Setup {
 }
 
 /** A channel on the fake Bot API with a real runtime (echo model) and store; started unless told not to. */
-async function setup(t: TestContext, cfg: TelegramConfig = {}, opts: { mode?: 'ok' | 'unauthorized'; noToken?: boolean; start?: boolean } = {}): Promise<Setup> {
+async function setup(t: TestContext, cfg: TelegramConfig = {}, opts: { mode?: 'ok' | 'unauthorized'; noToken?: boolean; start?: boolean; log?: pino.Logger } = {}): Promise<Setup> {
   const tg = await startFakeTelegram(opts.mode ? { mode: opts.mode } : {});
   const h = await runtimeHarness(t, ({ body }) => ({ text: `echo: ${lastUserText(body)}` }));
   const dir = mkdtempSync(join(tmpdir(), 'cg-tgchan-'));
@@ -36,7 +37,7 @@ async function setup(t: TestContext, cfg: TelegramConfig = {}, opts: { mode?: 'o
     token,
     store: h.store,
     runtime: h.runtime,
-    log: pino({ level: 'silent' }),
+    log: opts.log ?? pino({ level: 'silent' }),
     stateDir: join(dir, 'state'),
     lockDir,
   });
@@ -144,6 +145,27 @@ test('a stranger who keeps writing gets at most 3 pairing replies (the same code
   assert.equal(replies.length, PAIRING_REPLIES_PER_WINDOW);
   assert.equal(new Set(replies.map((m) => CODE_RE.exec(m.text)?.[1])).size, 1, 'one code for one sender');
   assert.equal(s.h.fake.requests.length, 1, 'only the approved sender reached the model');
+});
+
+test('strangers as a group get a global reply budget: many distinct senders, replies stop at the budget, noted once in the log', async (t) => {
+  const entries: Array<Record<string, unknown>> = [];
+  const log = pino({ level: 'info' }, { write: (line: string) => void entries.push(JSON.parse(line) as Record<string, unknown>) });
+  const s = await setup(t, {}, { log });
+  await running(s);
+  s.h.store.channelPairing.allow({ channel: 'telegram', senderId: '999', approvedAtMs: 1, approvedBy: 'test' });
+  const strangers = Array.from({ length: STRANGER_REPLIES_PER_WINDOW + 20 }, (_, i) => 10_000 + i);
+  for (const id of strangers) s.tg.pushText({ id }, 'let me in');
+  const answered = () => strangers.filter((id) => s.tg.messagesTo(id).length > 0);
+  await s.tg.until(() => answered().length >= STRANGER_REPLIES_PER_WINDOW, `${STRANGER_REPLIES_PER_WINDOW} strangers answered`);
+  // An approved sender is no stranger: still answered, and their reply marks that every message was handled.
+  s.tg.pushText({ id: 999 }, 'sync');
+  await s.tg.waitForMessages(999, 1);
+  assert.equal(answered().length, STRANGER_REPLIES_PER_WINDOW, 'no stranger beyond the budget got a reply');
+  assert.equal(strangers.reduce((n, id) => n + s.tg.messagesTo(id).length, 0), STRANGER_REPLIES_PER_WINDOW, 'one reply each');
+  const notes = entries.filter((e) => typeof e['msg'] === 'string' && e['msg'].startsWith('telegram: replies to unknown senders paused'));
+  assert.equal(notes.length, 1, 'the exhausted budget is logged once per window, not once per message');
+  assert.deepEqual([notes[0]!['level'], notes[0]!['limit'], notes[0]!['windowMs']], [40, STRANGER_REPLIES_PER_WINDOW, STRANGER_REPLY_WINDOW_MS]);
+  assert.equal(s.h.store.channelPairing.pending('telegram', Date.now()).length, 3, 'codes only for strangers who were answered (up to maxPending)');
 });
 
 test('dmPolicy allowlist: a stranger is ignored without a reply; a sender in allowFrom runs', async (t) => {

@@ -2,6 +2,7 @@ import { Bot, GrammyError, HttpError, type Api } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { AgentRuntimeApi } from '../../agents/runtime-api.js';
+import { bounded } from '../../protocol/display-text.js';
 import { ClawgateError } from '../../protocol/error-catalogue.js';
 import type { Store } from '../../store/store.js';
 import type { ChannelStatus } from '../channel.js';
@@ -9,6 +10,7 @@ import { TELEGRAM } from '../known.js';
 import { requestPairingCode } from '../pairing.js';
 import type { TelegramSettings } from './config.js';
 import { runTurn } from './conversation.js';
+import { ReplyBudget, STRANGER_REPLIES_PER_WINDOW, STRANGER_REPLY_WINDOW_MS } from '../reply-budget.js';
 import { ReplyLimiter } from '../reply-limiter.js';
 import { decideInbound, type InboundMessage } from './inbound.js';
 import { pairingReply } from './pairing-replies.js';
@@ -22,6 +24,11 @@ export const POLL_TIMEOUT_S = 30;
 export const CONFLICT_RETRY_DELAYS_MS: readonly number[] = [1000, 2000, 4000];
 /** Back-off of getMe while Telegram cannot be reached (a 401 is never retried). */
 const GETME_BACKOFF_MS: readonly number[] = [1000, 2000, 5000, 15_000, 60_000];
+/**
+ * Longest sender name kept (Telegram allows 64 characters each for first and last name): the name is stored
+ * with a pairing request and printed by the owner's CLI, which also makes it inert.
+ */
+export const MAX_SENDER_NAME_CHARS = 128;
 /** Longest wait for in-flight replies and the offset confirmation when the channel closes. */
 const CLOSE_WAIT_MS = 3000;
 
@@ -62,8 +69,10 @@ export class TelegramChannel {
   readonly #opts: TelegramChannelOptions;
   readonly #log: Logger;
   readonly #abort = new AbortController();
-  /** Bounds the pairing replies to unknown senders. */
+  /** Bounds the pairing replies to each unknown sender. */
   readonly #pairingReplies = new ReplyLimiter();
+  /** Bounds the replies to all unknown senders together. */
+  readonly #strangerReplies = new ReplyBudget();
   readonly #turns = new Set<Promise<void>>();
   #bot: Bot | undefined;
   #lock: PollerLock | undefined;
@@ -178,7 +187,7 @@ export class TelegramChannel {
       chatType: message.chat.type,
       senderId: from.id,
       senderUsername: from.username,
-      senderName: from.username ? `@${from.username}` : [from.first_name, from.last_name].filter(Boolean).join(' '),
+      senderName: bounded(from.username ? `@${from.username}` : [from.first_name, from.last_name].filter(Boolean).join(' '), MAX_SENDER_NAME_CHARS),
       text: message.text,
       messageId: message.message_id,
     };
@@ -193,14 +202,24 @@ export class TelegramChannel {
         return;
       }
       if (decision.kind === 'pair') {
-        if (!this.#pairingReplies.allow(senderId, Date.now())) {
+        const now = Date.now();
+        // The global budget is asked first and spent last, on a reply really sent: a sender over their own limit
+        // never spends it. Nothing awaits in between, so concurrent messages cannot overspend it.
+        if (!this.#strangerReplies.hasRoom(now)) {
+          const report = this.#strangerReplies.report(now);
+          if (report) this.#log.warn({ limit: STRANGER_REPLIES_PER_WINDOW, windowMs: STRANGER_REPLY_WINDOW_MS, refusedSinceLastNote: report.refused }, 'telegram: replies to unknown senders paused: the budget they share is spent; more strangers go unanswered until the window moves on');
+          return;
+        }
+        if (!this.#pairingReplies.allow(senderId, now)) {
           this.#log.info({ senderId }, 'telegram: pairing reply skipped (this sender was answered several times in the last minutes)');
           return;
         }
-        const outcome = requestPairingCode(store, { channel: TELEGRAM, senderId, senderName: msg.senderName, chatId: String(msg.chatId) }, Date.now(), settings.pairing);
+        const outcome = requestPairingCode(store, { channel: TELEGRAM, senderId, senderName: msg.senderName, chatId: String(msg.chatId) }, now, settings.pairing);
         this.#log.info({ senderId, outcome: outcome.kind }, 'telegram: pairing request');
         const text = pairingReply(outcome, senderId);
-        if (text) await sendText(api, msg.chatId, text);
+        if (!text) return;
+        this.#strangerReplies.take(now);
+        await sendText(api, msg.chatId, text);
         return;
       }
       await runTurn(

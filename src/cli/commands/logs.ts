@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { inertJson } from '../../protocol/display-text.js';
 import { ClawgateError } from '../../protocol/error-catalogue.js';
 import { LOG_LEVEL_NAMES, LOGS_TAIL_MAX_LIMIT, logsTail } from '../../protocol/methods/logs.js';
 import type { ResultOf } from '../../protocol/methods/index.js';
@@ -79,7 +80,7 @@ export function register(program: Command, ctx: () => CliContext): void {
       const json = opts.json === true || c.json;
       const { formatEntry } = await import('../../logging/pretty.js');
       const print = (r: TailResult) => {
-        for (const line of r.lines) c.io.out(json ? JSON.stringify(line) : formatEntry(line, { withDate: true }));
+        for (const line of r.lines) c.io.out(json ? inertJson(line) : formatEntry(line, { withDate: true }));
       };
       const params = (cursor?: string) => ({ limit: cursor === undefined ? limit : LOGS_TAIL_MAX_LIMIT, ...(level ? { level } : {}), ...(cursor !== undefined ? { cursor } : {}) });
       const stop = opts.follow ? stopSignal() : undefined;

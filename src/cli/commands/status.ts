@@ -3,6 +3,7 @@ import { fingerprintOf } from '../../auth/secret.js';
 import { loadOrCreateIdentity } from '../../client/identity.js';
 import { TokenCache } from '../../client/token-cache.js';
 import { stateDirIdOf } from '../../util/state-dir-id.js';
+import { inert, MAX_DISPLAY_NAME_CHARS, MAX_DISPLAY_TEXT_CHARS } from '../../protocol/display-text.js';
 import { ClawgateError } from '../../protocol/error-catalogue.js';
 import type { ResultOf } from '../../protocol/methods/index.js';
 import type { CliContext } from '../context.js';
@@ -97,11 +98,11 @@ export function register(program: Command, ctx: () => CliContext): void {
         if (gateway.agents) {
           lines.push(`  agents    ${gateway.agents.sessions} sessions, ${gateway.agents.activeRuns} runs active`);
           const f = gateway.agents.lastFailure;
-          if (f) lines.push(`  last failed run ${duration(Date.now() - f.atMs)} ago in ${f.sessionKey}: ${f.code}: ${f.message}`);
+          if (f) lines.push(`  last failed run ${duration(Date.now() - f.atMs)} ago in ${inert(f.sessionKey, MAX_DISPLAY_TEXT_CHARS)}: ${f.code}: ${inert(f.message, MAX_DISPLAY_TEXT_CHARS)}`);
         }
         const configured = (gateway.channels ?? []).filter((ch) => ch.configured);
         if (configured.length > 0) {
-          lines.push(`  channels  ${configured.map((ch) => `${ch.channel} ${ch.state}${ch.account ? ` (${ch.account})` : ''}${ch.pendingPairings ? `, ${ch.pendingPairings} pairing code${ch.pendingPairings === 1 ? '' : 's'} pending` : ''}`).join('; ')}`);
+          lines.push(`  channels  ${configured.map((ch) => `${ch.channel} ${ch.state}${ch.account ? ` (${inert(ch.account, MAX_DISPLAY_NAME_CHARS)})` : ''}${ch.pendingPairings ? `, ${ch.pendingPairings} pairing code${ch.pendingPairings === 1 ? '' : 's'} pending` : ''}`).join('; ')}`);
         }
       } else {
         lines.push(`Gateway     ${doc.reachable ? 'refused this CLI' : 'not reachable'} at ${target.url}: ${error?.message}`);
@@ -112,7 +113,8 @@ export function register(program: Command, ctx: () => CliContext): void {
       lines.push(`  config    ${cli.configPath}`);
       lines.push(`  token     from ${cli.token.source}${cli.token.fingerprint ? ` (${cli.token.fingerprint})` : ''}`);
       lines.push(`  device    ${cli.deviceId.slice(0, 16)}…${cached ? `, cached device token ${fingerprintOf(cached.token)}` : ', no cached device token'}`);
-      for (const f of findings) lines.push(`Finding ${f.id}: ${f.message}\n  fix: ${f.fix}`);
+      // Findings quote what the gateway relayed (a provider's detail, Telegram's last error): inert on screen.
+      for (const f of findings) lines.push(`Finding ${inert(f.id, MAX_DISPLAY_NAME_CHARS)}: ${inert(f.message, MAX_DISPLAY_TEXT_CHARS)}\n  fix: ${inert(f.fix, MAX_DISPLAY_TEXT_CHARS)}`);
       if (gateway && findings.length === 0) lines.push('No findings.');
       c.io.out(lines.join('\n'));
     });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { ChannelStatus } from '../../../channels/channel.js';
+import { inert, MAX_DISPLAY_TEXT_CHARS } from '../../../protocol/display-text.js';
 import type { CliContext } from '../../context.js';
 import { callGateway } from '../../gateway-call.js';
 import { ago, formatTable } from '../../table.js';
@@ -14,8 +15,9 @@ export function renderChannels(channels: readonly ChannelStatus[]): string {
     ),
   ];
   for (const ch of channels) {
-    if (ch.lastError) out.push(`${ch.channel}: last error ${ch.lastErrorAtMs ? ago(ch.lastErrorAtMs) : ''}: ${ch.lastError}`);
-    if (ch.fix) out.push(`  fix: ${ch.fix}`);
+    // The last error quotes what the chat service answered: inert on screen.
+    if (ch.lastError) out.push(`${ch.channel}: last error ${ch.lastErrorAtMs ? ago(ch.lastErrorAtMs) : ''}: ${inert(ch.lastError, MAX_DISPLAY_TEXT_CHARS)}`);
+    if (ch.fix) out.push(`  fix: ${inert(ch.fix, MAX_DISPLAY_TEXT_CHARS)}`);
   }
   return out.join('\n');
 }

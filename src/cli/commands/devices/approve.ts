@@ -1,16 +1,32 @@
 import type { Command } from 'commander';
+import { inert, MAX_DISPLAY_NAME_CHARS } from '../../../protocol/display-text.js';
 import { ClawgateError } from '../../../protocol/error-catalogue.js';
-import type { PairedDeviceView } from '../../../protocol/methods/views.js';
+import type { PairedDeviceView, PendingRequestView } from '../../../protocol/methods/views.js';
 import { LOCAL_OWNER } from '../../../pairing/actor.js';
 import { approveRequest } from '../../../pairing/operations.js';
 import type { CliContext } from '../../context.js';
 import { withGateway } from '../../gateway-call.js';
 import { withPairingAccess } from '../../local-fallback.js';
 import { ago } from '../../table.js';
-import { fetchPairingList } from './list.js';
+import { clientLabel, fetchPairingList } from './list.js';
 import { devicePairApprove } from '../../../protocol/methods/device-pair.js';
 
 type Approved = { requestId: string; device: PairedDeviceView };
+
+/** A string the device chose (already inert), quoted so the owner sees where it ends and the gateway's words begin. */
+const quoted = (text: string | undefined, fallback: string) => (text === undefined ? fallback : JSON.stringify(text));
+
+/**
+ * The confirmation line of --latest. What is granted (role, scopes) comes first, before anything the device
+ * named itself; every string from the device is inert, so no escape code can clear or conceal this line.
+ */
+function describeRequest(p: PendingRequestView): string {
+  const scopes = p.scopes?.map((s) => inert(s, MAX_DISPLAY_NAME_CHARS)).join(',') || '(none)';
+  const platform = p.platform === undefined ? undefined : inert(p.platform, MAX_DISPLAY_NAME_CHARS);
+  const from = p.remoteIp === undefined ? 'this host' : inert(p.remoteIp, MAX_DISPLAY_NAME_CHARS);
+  const [role, reason] = [p.role ?? 'unknown', p.reason ?? 'no reason given'].map((s) => inert(s, MAX_DISPLAY_NAME_CHARS));
+  return `Latest request ${p.requestId}: role ${role}, scopes ${scopes}, ${reason}; device ${p.deviceId.slice(0, 12)} (client ${quoted(clientLabel(p), 'unknown')}, platform ${quoted(platform, 'unknown')}) from ${from}, ${ago(p.ts)}`;
+}
 
 /** `clawgate devices approve <requestId>` or `--latest` (shown, then confirmed or --yes). */
 export function register(devices: Command, ctx: () => CliContext): void {
@@ -32,7 +48,7 @@ export function register(devices: Command, ctx: () => CliContext): void {
           c.io.out('No pending device pairing requests to approve');
           return;
         }
-        c.io.out(`Latest request ${latest.requestId}: device ${latest.deviceId.slice(0, 12)} (${latest.displayName ?? latest.clientId ?? 'unknown client'}, ${latest.platform ?? 'unknown platform'}) from ${latest.remoteIp ?? 'this host'}, role ${latest.role}, scopes ${latest.scopes?.join(',') || '(none)'}, ${latest.reason}, ${ago(latest.ts)}`);
+        c.io.out(describeRequest(latest));
         if (!opts.yes) {
           if (!c.io.isTTY) throw new ClawgateError('USAGE', 'not a terminal: pass --yes to approve the request shown above');
           const answer = (await c.io.prompt('Approve this request? [y/N] ')).trim().toLowerCase();

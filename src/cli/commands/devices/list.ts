@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { inert, MAX_DISPLAY_NAME_CHARS } from '../../../protocol/display-text.js';
 import type { PairedDeviceView, PendingRequestView } from '../../../protocol/methods/views.js';
 import { listPairing } from '../../../pairing/operations.js';
 import type { CliContext } from '../../context.js';
@@ -18,6 +19,12 @@ export function fetchPairingList(c: CliContext): Promise<PairingList> {
   );
 }
 
+/** The name a device gave itself (display name, else client id), made inert and bounded: the device chose it. */
+export function clientLabel(v: Pick<PendingRequestView, 'displayName' | 'clientId'>): string | undefined {
+  const name = v.displayName ?? v.clientId;
+  return name === undefined ? undefined : inert(name, MAX_DISPLAY_NAME_CHARS);
+}
+
 /** Human tables of pending requests and paired devices. */
 export function renderPairingList(list: PairingList): string {
   const out: string[] = [];
@@ -27,7 +34,7 @@ export function renderPairingList(list: PairingList): string {
     out.push(
       formatTable(
         ['REQUEST', 'DEVICE', 'CLIENT', 'ROLE', 'SCOPES', 'REASON', 'FROM', 'SEEN'],
-        list.pending.map((p) => [p.requestId.slice(0, 8), p.deviceId.slice(0, 12), p.displayName ?? p.clientId, p.role, p.scopes?.join(','), p.reason, p.remoteIp ?? 'local', ago(p.ts)]),
+        list.pending.map((p) => [p.requestId.slice(0, 8), p.deviceId.slice(0, 12), clientLabel(p), p.role, p.scopes?.join(','), p.reason, p.remoteIp ?? 'local', ago(p.ts)]),
       ),
     );
     out.push(`Approve with: clawgate devices approve <REQUEST>`);
@@ -41,7 +48,7 @@ export function renderPairingList(list: PairingList): string {
         ['DEVICE', 'CLIENT', 'ROLES', 'SCOPES', 'TOKENS', 'LAST SEEN'],
         list.paired.map((d) => [
           d.deviceId.slice(0, 12),
-          d.displayName ?? d.clientId,
+          clientLabel(d),
           d.roles.join(','),
           d.scopes.join(','),
           d.tokens?.map((t) => `${t.role}:${t.revokedAtMs ? 'revoked' : t.awaitingDelivery ? 'issued' : 'active'}`).join(','),

@@ -6,6 +6,7 @@ import type { ResultOf } from '../../../protocol/methods/index.js';
 import type { CliContext } from '../../context.js';
 import { withGateway } from '../../gateway-call.js';
 import { withPairingAccess } from '../../local-fallback.js';
+import { senderLabel } from './list.js';
 import { channelPairingApprove } from '../../../protocol/methods/channel-pairing.js';
 
 type Approved = ResultOf<typeof channelPairingApprove>;
@@ -28,8 +29,7 @@ export function register(pairing: Command, ctx: () => CliContext): void {
       );
       if (opts.json || c.json) c.printJson(result);
       else {
-        const who = result.sender.senderName ? `${result.sender.senderName} (${result.sender.senderId})` : result.sender.senderId;
-        c.io.out(`Approved ${channel} sender ${who}; ${result.notified ? 'they were told' : 'their next message reaches the agent'}`);
+        c.io.out(`Approved ${channel} sender ${senderLabel(result.sender)}; ${result.notified ? 'they were told' : 'their next message reaches the agent'}`);
       }
     });
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Static } from '@sinclair/typebox';
 import { listChannelPairing } from '../../../channels/pairing.js';
 import { assertKnownChannel } from '../../../channels/known.js';
+import { inert, MAX_DISPLAY_NAME_CHARS } from '../../../protocol/display-text.js';
 import type { ChannelAllowedSenderSchema, ChannelPairingRequestSchema } from '../../../protocol/methods/channel-pairing.js';
 import type { CliContext } from '../../context.js';
 import { withGateway } from '../../gateway-call.js';
@@ -25,20 +26,32 @@ function inMinutes(ms: number): string {
   return `${min} min`;
 }
 
+/** A sender's name as the chat gave it, made inert and bounded (the sender chose it); undefined when none. */
+export function senderName(s: { senderName?: string | undefined }): string | undefined {
+  return s.senderName === undefined ? undefined : inert(s.senderName, MAX_DISPLAY_NAME_CHARS);
+}
+
+/** `name (id)` of a sender, or the id alone, for a one-line message. */
+export function senderLabel(s: { senderName?: string | undefined; senderId: string }): string {
+  const name = senderName(s);
+  const id = inert(s.senderId, MAX_DISPLAY_NAME_CHARS);
+  return name ? `${name} (${id})` : id;
+}
+
 /** Human tables of pending codes and approved senders. */
 export function renderChannelPairing(list: ChannelPairingList): string {
   const out: string[] = [];
   if (list.pending.length === 0) out.push('Pending codes: none');
   else {
     out.push(`Pending codes (${list.pending.length}):`);
-    out.push(formatTable(['CHANNEL', 'CODE', 'SENDER', 'NAME', 'ASKED', 'EXPIRES IN'], list.pending.map((p) => [p.channel, p.code, p.senderId, p.senderName, ago(p.createdAtMs), inMinutes(p.expiresAtMs)])));
+    out.push(formatTable(['CHANNEL', 'CODE', 'SENDER', 'NAME', 'ASKED', 'EXPIRES IN'], list.pending.map((p) => [p.channel, p.code, p.senderId, senderName(p), ago(p.createdAtMs), inMinutes(p.expiresAtMs)])));
     out.push('Approve with: clawgate pairing approve <CHANNEL> <CODE>');
   }
   out.push('');
   if (list.allowed.length === 0) out.push('Approved senders: none');
   else {
     out.push(`Approved senders (${list.allowed.length}):`);
-    out.push(formatTable(['CHANNEL', 'SENDER', 'NAME', 'APPROVED', 'BY'], list.allowed.map((a) => [a.channel, a.senderId, a.senderName, ago(a.approvedAtMs), a.approvedBy])));
+    out.push(formatTable(['CHANNEL', 'SENDER', 'NAME', 'APPROVED', 'BY'], list.allowed.map((a) => [a.channel, a.senderId, senderName(a), ago(a.approvedAtMs), a.approvedBy])));
   }
   return out.join('\n');
 }

@@ -5,6 +5,7 @@ import type { ResultOf } from '../../../protocol/methods/index.js';
 import type { CliContext } from '../../context.js';
 import { withGateway } from '../../gateway-call.js';
 import { withPairingAccess } from '../../local-fallback.js';
+import { senderLabel } from './list.js';
 import { channelPairingReject } from '../../../protocol/methods/channel-pairing.js';
 import { LOCAL_OWNER } from '../../../pairing/actor.js';
 
@@ -27,6 +28,6 @@ export function register(pairing: Command, ctx: () => CliContext): void {
         (store) => ({ request: rejectPairingCode(store, channel, code, LOCAL_OWNER.label, Date.now()) }),
       );
       if (opts.json || c.json) c.printJson(result);
-      else c.io.out(`Rejected ${channel} code ${result.request.code} from ${result.request.senderName ?? result.request.senderId}`);
+      else c.io.out(`Rejected ${channel} code ${result.request.code} from ${senderLabel(result.request)}`);
     });
 }

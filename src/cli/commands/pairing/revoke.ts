@@ -5,6 +5,7 @@ import type { ResultOf } from '../../../protocol/methods/index.js';
 import type { CliContext } from '../../context.js';
 import { withGateway } from '../../gateway-call.js';
 import { withPairingAccess } from '../../local-fallback.js';
+import { senderLabel } from './list.js';
 import { channelPairingRevoke } from '../../../protocol/methods/channel-pairing.js';
 import { LOCAL_OWNER } from '../../../pairing/actor.js';
 
@@ -28,8 +29,7 @@ export function register(pairing: Command, ctx: () => CliContext): void {
       );
       if (opts.json || c.json) c.printJson(result);
       else {
-        const who = result.sender.senderName ? `${result.sender.senderName} (${result.sender.senderId})` : result.sender.senderId;
-        c.io.out(`Revoked ${channel} sender ${who}: their messages no longer reach the agent (with dmPolicy pairing, their next message gets a new code)`);
+        c.io.out(`Revoked ${channel} sender ${senderLabel(result.sender)}: their messages no longer reach the agent (with dmPolicy pairing, their next message gets a new code)`);
       }
     });
 }
