@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StatePaths } from '../config/paths.js';
-import { pidAlive, readLock, type LockInfo } from '../util/gateway-lock.js';
+import { ownerAlive, readLock, type LockInfo } from '../util/gateway-lock.js';
 import { stateDirIdOf } from '../util/state-dir-id.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { probeHealthz } from './probe.js';
@@ -28,7 +28,7 @@ export interface RunningInfo {
 /** The gateway that owns this state dir, if its process is alive. */
 export async function findRunning(paths: StatePaths): Promise<RunningInfo | undefined> {
   const lock = readLock(paths.lockPath);
-  if (!lock || !pidAlive(lock.pid)) return undefined;
+  if (!lock || !ownerAlive(lock)) return undefined;
   const health = lock.port ? await probeHealthz(lock.port) : undefined;
   return { lock, healthy: health?.stateDirId === stateDirIdOf(paths.stateDir) && health.pid === lock.pid };
 }
@@ -86,10 +86,10 @@ export async function stopBackground(lock: LockInfo): Promise<{ forced: boolean 
   process.kill(lock.pid, 'SIGTERM');
   const deadline = Date.now() + STOP_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (!pidAlive(lock.pid) && !(lock.port && (await probeHealthz(lock.port, 200)))) return { forced: false };
+    if (!ownerAlive(lock) && !(lock.port && (await probeHealthz(lock.port, 200)))) return { forced: false };
     await sleep(POLL_MS);
   }
   process.kill(lock.pid, 'SIGKILL');
-  while (pidAlive(lock.pid)) await sleep(POLL_MS);
+  while (ownerAlive(lock)) await sleep(POLL_MS);
   return { forced: true };
 }
