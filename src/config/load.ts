@@ -1,7 +1,7 @@
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import JSON5 from 'json5';
 import { ClawgateError } from '../protocol/error-catalogue.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { copyFileAtomic, writeFileAtomic } from '../util/atomic-write.js';
 import { configValidator, type Config } from './schema.js';
 import { semanticProblems } from './semantic-problems.js';
 
@@ -67,6 +67,6 @@ export function writeConfig(path: string, config: Config): void {
   if (problems.length > 0) {
     throw new ClawgateError('CONFIG_INVALID', `refusing to write an invalid config: ${problems.join('; ')}`, { problems });
   }
-  if (existsSync(path)) copyFileSync(path, `${path}.bak`);
+  if (existsSync(path)) copyFileAtomic(path, `${path}.bak`);
   writeFileAtomic(path, `${JSON.stringify(config, null, 2)}\n`);
 }

@@ -2,6 +2,7 @@ import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { ownStartTicks, processStat } from './process-stat.js';
+import { asStorageError, storageError } from './storage-error.js';
 
 /** What gateway.lock records about the gateway that owns a state dir. */
 export interface LockInfo {
@@ -69,7 +70,7 @@ export function acquireLock(path: string, version: string, nowMs = Date.now()): 
       fd = openSync(path, 'wx', 0o600);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new ClawgateError('STATE_DIR_INVALID', `cannot create ${path}: ${(err as Error).message}`, { path });
+        throw storageError(err, path) ?? new ClawgateError('STATE_DIR_INVALID', `cannot create ${path}: ${(err as Error).message}`, { path });
       }
       const held = readLock(path);
       if (held && held.pid !== process.pid && ownerAlive(held)) {
@@ -84,9 +85,13 @@ export function acquireLock(path: string, version: string, nowMs = Date.now()): 
     }
     try {
       writeSync(fd, JSON.stringify(info));
-    } finally {
+    } catch (err) {
+      // An empty lock would read as torn; remove ours rather than leave it behind.
       closeSync(fd);
+      rmSync(path, { force: true });
+      throw asStorageError(err, path);
     }
+    closeSync(fd);
     return {
       path,
       update(port: number) {

@@ -67,3 +67,30 @@ describe('a crashed gateway leaves no trap', () => {
     assert.equal(other.exitCode, null, 'the unrelated process was left alone');
   });
 });
+
+describe('two starts at once', () => {
+  test('two `gateway start` racing on one state dir: one gateway runs, the loser exits 7 with only its own cause', async () => {
+    const port = await freePort();
+    const stateDir = makeStateDir({ gateway: { port, auth: { mode: 'token', token: randomToken() } } });
+    // info on the console, so the winner writes lines to gateway.out while the loser's child fails.
+    const env = { CLAWGATE_LOG_LEVEL: 'info' };
+    const results = await Promise.all([runCli(['gateway', 'start'], { stateDir, env }), runCli(['gateway', 'start'], { stateDir, env })]);
+    cleanup.push(() => runCli(['gateway', 'stop'], { stateDir }));
+    const winner = results.find((r) => r.code === 0);
+    const loser = results.find((r) => r.code !== 0);
+    assert.ok(winner && loser, `one start wins and one loses: ${results.map((r) => `${r.code} ${r.stderr}`).join(' / ')}`);
+    assert.equal(loser.code, 7, loser.stderr);
+    const lock = readLockFile(stateDir)!;
+    assert.match(winner.stdout, new RegExp(`^started \\(pid ${lock.pid}, port ${port}\\)`));
+    assert.equal((await probeHealthz(port))?.pid, lock.pid, 'exactly the winner serves');
+
+    const errors = loser.stderr.trim().split('\n');
+    assert.equal(errors.length, 1, loser.stderr);
+    // Its child lost the lock race, or it saw the winner's lock first: either way it names the winner.
+    assert.match(errors[0]!, new RegExp(`^error: .*another gateway .*\\(pid ${lock.pid}\\b`), loser.stderr);
+    const out = readFileSync(join(stateDir, 'logs', 'gateway.out'), 'utf8');
+    const winnerLines = out.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('--- gateway start') && !l.includes('another gateway owns'));
+    assert.ok(winnerLines.length > 0, 'the winner wrote its console to gateway.out');
+    for (const line of winnerLines) assert.ok(!loser.stderr.includes(line.trim()), `the loser printed the winner's line: ${line}`);
+  });
+});
