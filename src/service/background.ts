@@ -83,8 +83,8 @@ function dropSegment(segment: string, from: number, logPath: string): void {
 
 /**
  * Start `gateway run` detached, its output added to logs/gateway.out, and wait until it answers. A child
- * that exits first is reported once with its own exit code (7: another gateway owns the state dir,
- * 10: port taken, 14: disk full or read-only) and only its own output, never retried: supervisors must see
+ * that exits first is reported once with its own exit code (2: config, 7: another gateway owns the state
+ * dir, 10: port taken, 14: disk full or read-only) and only its own output, never retried: supervisors must see
  * the cause, not a loop.
  */
 export async function startBackground(paths: StatePaths, cliEntry: string, args: readonly string[], env: NodeJS.ProcessEnv, nowMs = Date.now()): Promise<LockInfo> {
@@ -112,6 +112,8 @@ export async function startBackground(paths: StatePaths, cliEntry: string, args:
     if (exit !== undefined) {
       const detail = ownOutput(segment, offset).split('\n').slice(-3).join(' | ');
       dropSegment(segment, copied, logPath);
+      // 2: the child refused its config (an invalid key, a weak token): a config problem, not a crash to restart.
+      if (exit === 2) throw new ClawgateError('CONFIG_INVALID', `the gateway did not start: ${detail}`);
       if (exit === 7) throw new ClawgateError('GATEWAY_ALREADY_RUNNING', `the gateway did not start: ${detail}`);
       if (exit === 10) throw new ClawgateError('PORT_IN_USE', `the gateway did not start: ${detail}`);
       if (exit === 14) throw new ClawgateError(/read-only/.test(detail) ? 'READ_ONLY_FILESYSTEM' : 'DISK_FULL', `the gateway did not start: ${detail || `it could not write in ${paths.stateDir} (full or read-only disk)`}`);

@@ -94,3 +94,13 @@ describe('two starts at once', () => {
     for (const line of winnerLines) assert.ok(!loser.stderr.includes(line.trim()), `the loser printed the winner's line: ${line}`);
   });
 });
+
+describe('causes, not guesses', () => {
+  test('gateway start with an invalid --bind exits 2 naming gateway.bind (not a crash, not the port)', async () => {
+    const stateDir = makeStateDir({ gateway: { port: await freePort(), auth: { mode: 'token', token: randomToken() } } });
+    const r = await runCli(['gateway', 'start', '--bind', 'nonsense'], { stateDir });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /gateway\.bind: "nonsense" is not loopback, lan or an IP address/);
+    assert.doesNotMatch(r.stderr, /in use|foreign/);
+  });
+});

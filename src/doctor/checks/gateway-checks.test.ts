@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { statePathsOf, type StatePaths } from '../../config/paths.js';
 import { stateDirIdOf } from '../../util/state-dir-id.js';
 import { freePort, makeStateDir, randomToken, runCli, startGateway } from '../../../test/helpers/gateway-process.js';
@@ -144,4 +145,23 @@ test('clawgate doctor does not say "No problems found" with a placeholder token 
   assert.equal(r.code, 12, r.stdout);
   assert.match(r.stdout, /gateway-token-weak: gateway\.auth\.token .* is unsafe/);
   assert.doesNotMatch(r.stdout, /No problems found/);
+});
+
+test('an invalid gateway.bind is named as such: gateway run and config set exit 2 naming the key, doctor blames the config, not the port', async () => {
+  const port = await freePort();
+  const dir = makeStateDir({ gateway: { port, auth: { token: randomToken() } } });
+  dirs.push(dir);
+  const run = await runCli(['gateway', 'run', '--bind', 'nonsense'], { stateDir: dir });
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /gateway\.bind: "nonsense" is not loopback, lan or an IP address/);
+  const set = await runCli(['config', 'set', 'gateway.bind', 'nonsense'], { stateDir: dir });
+  assert.equal(set.code, 2, set.stderr);
+  assert.match(set.stderr, /refusing to write an invalid config: gateway\.bind: "nonsense"/);
+
+  writeFileSync(join(dir, 'clawgate.json'), JSON.stringify({ gateway: { port, bind: 'nonsense', auth: { token: randomToken() } } }), { mode: 0o600 });
+  const doctor = await runCli(['doctor', '--json'], { stateDir: dir });
+  const checks = (JSON.parse(doctor.stdout) as { checks: { id: string; findings: { id: string; message: string }[] }[] }).checks;
+  const byId = (id: string) => checks.find((c) => c.id === id)!;
+  assert.match(byId('config-valid').findings[0]?.message ?? '', /^gateway\.bind: "nonsense" is not loopback, lan or an IP address/);
+  assert.deepEqual(byId('port-owner').findings, [], 'no guess about a foreign program on the port');
 });
