@@ -4,6 +4,7 @@ import { VERSION } from '../version.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import type { CliIo } from './io.js';
 import { COMMAND_LOADERS, commandName } from './command-table.js';
+import { storageError } from '../util/storage-error.js';
 
 /** Exit codes by error kind; documented in docs/cli.md. The only place errors become exit codes. */
 export const EXIT_CODES: Record<ErrorKind, number> = {
@@ -22,6 +23,7 @@ export const EXIT_CODES: Record<ErrorKind, number> = {
   findings: 12,
   backup: 11,
   provider: 13,
+  storage: 14,
   aborted: 130,
 };
 
@@ -62,9 +64,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return EXIT_CODES.usage;
     }
-    if (err instanceof ClawgateError) {
-      io.err(`error: ${err.message}`);
-      return EXIT_CODES[err.kind];
+    // A full or read-only disk is named wherever it surfaced, not reported as an unexpected failure.
+    const known = err instanceof ClawgateError ? err : storageError(err);
+    if (known) {
+      io.err(`error: ${known.message}`);
+      return EXIT_CODES[known.kind];
     }
     io.err(`error: unexpected failure: ${(err as Error)?.message ?? String(err)}`);
     return EXIT_CODES.internal;

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClawgateError } from '../protocol/error-catalogue.js';
-import { loadConfig, writeConfig } from './load.js';
+import { configProblems, loadConfig, writeConfig } from './load.js';
 import { getPath, setPath, unsetPath } from './key-path.js';
 import { effectiveGateway } from './schema.js';
 
@@ -72,4 +72,15 @@ test('key paths: get, set and unset with pruning', () => {
   assert.equal(unsetPath(c, 'gateway.nope').removed, false);
   assert.throws(() => setPath({}, '__proto__.x', 1), ClawgateError);
   assert.throws(() => setPath({ gateway: { port: 1 } }, 'gateway.port.x', 1), /not an object/);
+});
+
+test('gateway.bind must be loopback, lan or an IP literal; anything else is a problem naming the key', () => {
+  for (const bind of ['loopback', 'lan', '127.0.0.1', '0.0.0.0', '192.168.1.20', '::1', '::', 'fe80::1']) {
+    assert.equal(loadConfig(tempConfig(JSON.stringify({ gateway: { bind } }))).config.gateway?.bind, bind);
+  }
+  for (const bind of ['nonsense', 'localhost', 'my-host.lan', '127.0.0.256', '0.0.0.0:18789', 'LAN']) {
+    assertInvalid(() => loadConfig(tempConfig(JSON.stringify({ gateway: { bind } }))), new RegExp(`gateway\\.bind: "${bind.replace(/\./g, '\\.')}" is not loopback, lan or an IP address`));
+  }
+  assertInvalid(() => loadConfig(tempConfig(JSON.stringify({ gateway: { bind: '[::1]' } }))), /write an IPv6 address without brackets: ::1/);
+  assert.deepEqual(configProblems({ gateway: { bind: 'nonsense', auth: { mode: 'none' } } }), ['gateway.bind: "nonsense" is not loopback, lan or an IP address (such as 127.0.0.1, 0.0.0.0, ::1, 192.168.1.20)'], 'one cause, not a guess about loopback');
 });

@@ -1,9 +1,10 @@
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import JSON5 from 'json5';
 import { ClawgateError } from '../protocol/error-catalogue.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { copyFileAtomic, writeFileAtomic } from '../util/atomic-write.js';
 import { configValidator, type Config } from './schema.js';
 import { semanticProblems } from './semantic-problems.js';
+import { tokenProblems } from './token-problems.js';
 
 /** Largest config file we read; a bigger one is certainly not ours. */
 export const MAX_CONFIG_BYTES = 1_048_576;
@@ -61,12 +62,13 @@ export function loadConfig(path: string): LoadedConfig {
   return { config: parsed as Config, exists: true, path };
 }
 
-/** Validate and write the config atomically (0600), keeping the previous file as `<path>.bak`. */
+/** Validate and write the config atomically (0600), keeping the previous file as `<path>.bak`; a weak gateway token is refused too. */
 export function writeConfig(path: string, config: Config): void {
   const problems = configProblems(config);
+  if (problems.length === 0) problems.push(...tokenProblems(config));
   if (problems.length > 0) {
     throw new ClawgateError('CONFIG_INVALID', `refusing to write an invalid config: ${problems.join('; ')}`, { problems });
   }
-  if (existsSync(path)) copyFileSync(path, `${path}.bak`);
+  if (existsSync(path)) copyFileAtomic(path, `${path}.bak`);
   writeFileAtomic(path, `${JSON.stringify(config, null, 2)}\n`);
 }

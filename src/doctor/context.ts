@@ -4,7 +4,7 @@ import { TokenCache, type CachedToken } from '../client/token-cache.js';
 import { loadConfig } from '../config/load.js';
 import type { StatePaths } from '../config/paths.js';
 import { effectiveGateway, type Config, type EffectiveGatewayConfig } from '../config/schema.js';
-import { pidAlive, readLock, type LockInfo } from '../util/gateway-lock.js';
+import { ownerAlive, readLock, type LockInfo } from '../util/gateway-lock.js';
 import { stateDirIdOf } from '../util/state-dir-id.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import type { ResultOf } from '../protocol/methods/index.js';
@@ -96,7 +96,7 @@ export class DoctorContext {
   lock(): { exists: boolean; info: LockInfo | undefined; alive: boolean } {
     const exists = existsSync(this.paths.lockPath);
     const info = exists ? readLock(this.paths.lockPath) : undefined;
-    return { exists, info, alive: info !== undefined && pidAlive(info.pid) };
+    return { exists, info, alive: info !== undefined && ownerAlive(info) };
   }
 
   /** The port our gateway uses: the live lock's, else the configured one. */

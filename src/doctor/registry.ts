@@ -1,5 +1,6 @@
 import { clock } from './checks/clock.js';
 import { configValid } from './checks/config-valid.js';
+import { diskSpace } from './checks/disk-space.js';
 import { deviceTokenCache } from './checks/device-token-cache.js';
 import { expiredRequests } from './checks/expired-requests.js';
 import { gatewayLock } from './checks/gateway-lock.js';
@@ -17,6 +18,7 @@ import type { DoctorCheck } from './types.js';
 export const CHECKS: readonly DoctorCheck[] = [
   configValid,
   stateDirPermissions,
+  diskSpace,
   storeIntegrity,
   gatewayLock,
   portOwner,

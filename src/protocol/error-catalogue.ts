@@ -21,6 +21,7 @@ export type ErrorKind =
   | 'findings'
   | 'provider'
   | 'aborted'
+  | 'storage'
   | 'internal';
 
 interface CatalogueEntry {
@@ -88,6 +89,9 @@ export const ERROR_CATALOGUE = {
   GATEWAY_TOKEN_WEAK: { wire: 'INVALID_REQUEST', kind: 'config' },
   STATE_DIR_INVALID: { wire: 'INVALID_REQUEST', kind: 'config' },
   STORE_UNAVAILABLE: { wire: 'UNAVAILABLE', kind: 'internal' },
+  // The state dir's disk is full (ENOSPC, EDQUOT, SQLITE_FULL) or mounted read-only (EROFS); the message names the mount.
+  DISK_FULL: { wire: 'UNAVAILABLE', kind: 'storage' },
+  READ_ONLY_FILESYSTEM: { wire: 'UNAVAILABLE', kind: 'storage' },
   GATEWAY_UNREACHABLE: { wire: 'UNAVAILABLE', kind: 'unreachable', retryable: true },
   GATEWAY_TIMEOUT: { wire: 'UNAVAILABLE', kind: 'unreachable', retryable: true },
   GATEWAY_CLOSED: { wire: 'UNAVAILABLE', kind: 'unreachable', retryable: true },

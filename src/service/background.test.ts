@@ -1,6 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -129,7 +129,24 @@ test('start rotates a gateway.out larger than the cap to gateway.out.1 and start
   writeFileSync(log, 'x'.repeat(DAEMON_OUT_MAX_BYTES + 1));
   await assert.rejects(startBackground(paths, entry, ['--exit', '3'], env));
   assert.equal(readFileSync(`${log}.1`, 'utf8').length, DAEMON_OUT_MAX_BYTES + 1, 'the old output is kept once');
-  assert.match(readFileSync(log, 'utf8'), /^stand-in: refusing to start, exit 3\n$/);
+  assert.match(readFileSync(log, 'utf8'), /^--- gateway start \S+ \(cli pid \d+\) ---\nstand-in: refusing to start, exit 3\n$/);
+});
+
+test('each start reports only its own child\'s output, though gateway.out keeps every start in order', async (t) => {
+  const { paths, entry, env } = install(t);
+  const log = daemonLogPath(paths);
+  mkdirSync(paths.logsDir, { recursive: true });
+  writeFileSync(log, 'stand-in: refusing to start, exit 7 (an earlier start)\n');
+  const running = await startBackground(paths, entry, [], env);
+  t.after(() => stopBackground(running));
+  await assert.rejects(startBackground(paths, entry, ['--exit', '7'], env), (err: any) => {
+    assert.equal(err.code, 'GATEWAY_ALREADY_RUNNING');
+    assert.equal(err.message, 'the gateway did not start: stand-in: refusing to start, exit 7', 'neither the earlier start nor the running child');
+    return true;
+  });
+  const out = readFileSync(log, 'utf8');
+  assert.match(out, /^stand-in: refusing to start, exit 7 \(an earlier start\)\n--- gateway start [^\n]+\nstand-in: state dir [^\n]+\n--- gateway start [^\n]+\nstand-in: refusing to start, exit 7\n$/);
+  assert.deepEqual(readdirSync(paths.logsDir), ['gateway.out'], 'no start file is left behind');
 });
 
 test('findRunning: nothing without a lock or with the lock of a dead pid', async (t) => {

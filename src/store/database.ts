@@ -1,6 +1,7 @@
 import { accessSync, chmodSync, constants, existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ClawgateError } from '../protocol/error-catalogue.js';
+import { storageError } from '../util/storage-error.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 
 export type Db = Database.Database;
@@ -57,6 +58,8 @@ function assertOpenable(path: string): void {
 }
 
 function storeError(path: string, err: unknown): ClawgateError {
+  const storage = storageError(err, path);
+  if (storage) return storage;
   return new ClawgateError(
     'STORE_UNAVAILABLE',
     `cannot open store ${path}: ${(err as Error).message}. It was left untouched; restore it from a backup or move it aside`,

@@ -3,7 +3,8 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Secret } from '../../auth/secret.js';
-import { pidAlive } from '../../util/gateway-lock.js';
+import { ownerAlive } from '../../util/gateway-lock.js';
+import { ownStartTicks } from '../../util/process-stat.js';
 
 /** Hex characters of the token's SHA-256 in the lock file name (enough to never clash, useless to an attacker). */
 const LOCK_HASH_CHARS = 16;
@@ -22,6 +23,8 @@ export interface PollerLockInfo {
   readonly startedAtMs: number;
   /** Tells two channels of one process apart (a pid alone cannot). */
   readonly instance: string;
+  /** The holder's start time in clock ticks since boot (Linux), so a reused pid is not taken for it; absent in older locks. */
+  readonly startTicks?: number;
 }
 
 /** A held poller lock; release() removes the file only while it is still ours. */
@@ -49,7 +52,7 @@ function readHolder(path: string): PollerLockInfo | undefined {
 }
 
 function isLive(info: PollerLockInfo): boolean {
-  return info.pid === process.pid ? heldHere.has(info.instance) : pidAlive(info.pid);
+  return info.pid === process.pid ? heldHere.has(info.instance) : ownerAlive(info);
 }
 
 /** The lock file of a bot token: keyed by a prefix of the token's SHA-256. */
@@ -69,7 +72,8 @@ export function acquirePollerLock(token: Secret, stateDir: string, dir = pollerL
     return { kind: 'unavailable', reason: `cannot create ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
   }
   const path = pollerLockPath(token, dir);
-  const info: PollerLockInfo = { pid: process.pid, stateDir, startedAtMs: nowMs, instance: randomUUID() };
+  const ticks = ownStartTicks();
+  const info: PollerLockInfo = { pid: process.pid, stateDir, startedAtMs: nowMs, instance: randomUUID(), ...(ticks !== undefined ? { startTicks: ticks } : {}) };
   for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
     let fd: number;
     try {

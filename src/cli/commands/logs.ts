@@ -9,8 +9,11 @@ import type { GatewayTarget } from '../gateway-target.js';
 /** How often --follow asks for new lines. */
 export const FOLLOW_INTERVAL_MS = 500;
 const DEFAULT_LIMIT = 100;
-/** Failures that mean "read the files instead" when the gateway is this host's: down, or refusing this CLI. */
-const FALLBACK_KINDS = new Set(['unreachable', 'auth', 'pairing', 'scope']);
+/**
+ * Failures that mean "read the files instead" when the gateway is this host's: down, refusing this CLI, or
+ * this CLI unable to write what connecting needs (its identity, on a full or read-only disk).
+ */
+const FALLBACK_KINDS = new Set(['unreachable', 'auth', 'pairing', 'scope', 'storage']);
 
 type TailResult = ResultOf<typeof logsTail>;
 type LevelName = (typeof LOG_LEVEL_NAMES)[number];
@@ -140,7 +143,14 @@ async function viaGateway(
     return { done: true };
   } catch (err) {
     if (!(err instanceof ClawgateError) || !target.local || !FALLBACK_KINDS.has(err.kind)) throw err;
-    const why = err.kind === 'unreachable' ? (cursor === undefined ? 'the gateway is not running' : 'the gateway went away') : `the gateway refused this CLI (${err.code})`;
+    const why =
+      err.kind === 'unreachable'
+        ? cursor === undefined
+          ? 'the gateway is not running'
+          : 'the gateway went away'
+        : err.kind === 'storage'
+          ? `this CLI cannot connect (${err.code}: ${err.message})`
+          : `the gateway refused this CLI (${err.code})`;
     return { done: false, reason: why, cursor };
   }
 }

@@ -4,13 +4,15 @@ import { spawn } from 'node:child_process';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { statePathsOf, type StatePaths } from '../../config/paths.js';
 import { stateDirIdOf } from '../../util/state-dir-id.js';
-import { freePort, makeStateDir, startGateway } from '../../../test/helpers/gateway-process.js';
+import { freePort, makeStateDir, randomToken, runCli, startGateway } from '../../../test/helpers/gateway-process.js';
 import { DoctorContext } from '../context.js';
 import type { DoctorCheck } from '../types.js';
 import { clock } from './clock.js';
 import { gatewayLock } from './gateway-lock.js';
+import { gatewayToken } from './gateway-token.js';
 import { portOwner } from './port-owner.js';
 
 const dirs: string[] = [];
@@ -114,4 +116,52 @@ test('port-owner and gateway-lock with a real gateway: ours and locked; a second
   assert.deepEqual(ids(await run(gatewayLock, paths)), []);
   writeFileSync(paths.lockPath, 'torn', { mode: 0o600 });
   assert.equal((await run(gatewayLock, paths)).summary, 'gateway.lock is unreadable');
+});
+
+test('gateway-token: a token the gateway would refuse is an error, from config or from this CLI\'s environment; a strong one is not', async () => {
+  const port = await freePort();
+  const weakConfig = makeStateDir({ gateway: { port, auth: { mode: 'token', token: 'changeme' } } });
+  const strongConfig = makeStateDir({ gateway: { port, auth: { mode: 'token', token: randomToken() } } });
+  const noneMode = makeStateDir({ gateway: { port, auth: { mode: 'none', token: 'changeme' } } });
+  dirs.push(weakConfig, strongConfig, noneMode);
+  const weak = await gatewayToken.run(new DoctorContext({ paths: statePathsOf(weakConfig), env: {} }));
+  const f = weak.findings.find((x) => x.id === 'gateway-token-weak');
+  assert.equal(f?.severity, 'error');
+  assert.match(f.message, /gateway\.auth\.token in .* is unsafe: it is a placeholder/);
+  assert.equal(f.fix, 'clawgate gateway token rotate');
+  assert.ok(!JSON.stringify(weak).includes('changeme'), 'the value is never printed');
+
+  const fromEnv = await gatewayToken.run(new DoctorContext({ paths: statePathsOf(strongConfig), env: { CLAWGATE_GATEWAY_TOKEN: 'short-token-123' } }));
+  assert.match(fromEnv.findings.find((x) => x.id === 'gateway-token-weak')?.message ?? '', /from CLAWGATE_GATEWAY_TOKEN .* is unsafe: it has about \d+ bits of entropy/);
+
+  assert.deepEqual(ids(await gatewayToken.run(new DoctorContext({ paths: statePathsOf(strongConfig), env: {} }))).filter((id) => id === 'gateway-token-weak'), []);
+  assert.deepEqual(ids(await gatewayToken.run(new DoctorContext({ paths: statePathsOf(noneMode), env: {} }))).filter((id) => id === 'gateway-token-weak'), [], 'auth mode none uses no token (as the gateway)');
+});
+
+test('clawgate doctor does not say "No problems found" with a placeholder token in config', async () => {
+  const dir = makeStateDir({ gateway: { port: await freePort(), auth: { token: 'changeme' } } });
+  dirs.push(dir);
+  const r = await runCli(['doctor'], { stateDir: dir });
+  assert.equal(r.code, 12, r.stdout);
+  assert.match(r.stdout, /gateway-token-weak: gateway\.auth\.token .* is unsafe/);
+  assert.doesNotMatch(r.stdout, /No problems found/);
+});
+
+test('an invalid gateway.bind is named as such: gateway run and config set exit 2 naming the key, doctor blames the config, not the port', async () => {
+  const port = await freePort();
+  const dir = makeStateDir({ gateway: { port, auth: { token: randomToken() } } });
+  dirs.push(dir);
+  const run = await runCli(['gateway', 'run', '--bind', 'nonsense'], { stateDir: dir });
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /gateway\.bind: "nonsense" is not loopback, lan or an IP address/);
+  const set = await runCli(['config', 'set', 'gateway.bind', 'nonsense'], { stateDir: dir });
+  assert.equal(set.code, 2, set.stderr);
+  assert.match(set.stderr, /refusing to write an invalid config: gateway\.bind: "nonsense"/);
+
+  writeFileSync(join(dir, 'clawgate.json'), JSON.stringify({ gateway: { port, bind: 'nonsense', auth: { token: randomToken() } } }), { mode: 0o600 });
+  const doctor = await runCli(['doctor', '--json'], { stateDir: dir });
+  const checks = (JSON.parse(doctor.stdout) as { checks: { id: string; findings: { id: string; message: string }[] }[] }).checks;
+  const byId = (id: string) => checks.find((c) => c.id === id)!;
+  assert.match(byId('config-valid').findings[0]?.message ?? '', /^gateway\.bind: "nonsense" is not loopback, lan or an IP address/);
+  assert.deepEqual(byId('port-owner').findings, [], 'no guess about a foreign program on the port');
 });

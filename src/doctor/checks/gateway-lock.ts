@@ -1,5 +1,5 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
-import { pidAlive, readLock } from '../../util/gateway-lock.js';
+import { ownerAlive, readLock } from '../../util/gateway-lock.js';
 import { backupFile } from '../backup.js';
 import { gatewayProcessesFor, processName } from '../proc-scan.js';
 import type { DoctorCheck, DraftFinding, FixApplied } from '../types.js';
@@ -13,7 +13,7 @@ function removeStale(lockPath: string, expected: string, nowMs: number): FixAppl
   const current = readFileSync(lockPath, 'utf8');
   if (current !== expected) throw new Error('gateway.lock changed meanwhile; left alone');
   const held = readLock(lockPath);
-  if (held && pidAlive(held.pid)) throw new Error(`pid ${held.pid} is alive now; left alone`);
+  if (held && ownerAlive(held)) throw new Error(`pid ${held.pid} is alive now; left alone`);
   const backup = backupFile(lockPath, nowMs);
   rmSync(lockPath, { force: true });
   return { action: `removed stale ${lockPath}`, backup };
@@ -49,8 +49,8 @@ export const gatewayLock: DoctorCheck = {
         findings.push(finding('lock-pid-not-gateway', 'warn', `lock pid ${info.pid} is alive but is not a gateway for this state dir (pid reused?)`, `stop the gateway (pids ${procs.join(', ')}) and start it again`));
       }
     } else {
-      summary = `stale: pid ${info.pid} is dead`;
-      findings.push(finding('lock-stale', 'warn', `${lockPath} names pid ${info.pid}, which is gone; the next gateway reclaims it at once`, 'clawgate doctor --fix (removes it, keeping a backup)', () => removeStale(lockPath, readFileSync(lockPath, 'utf8'), ctx.now())));
+      summary = `stale: pid ${info.pid} is gone (exited, a zombie, or its pid reused)`;
+      findings.push(finding('lock-stale', 'warn', `${lockPath} names pid ${info.pid}, which is gone (exited, a zombie, or reused by another program); the next gateway reclaims it at once`, 'clawgate doctor --fix (removes it, keeping a backup)', () => removeStale(lockPath, readFileSync(lockPath, 'utf8'), ctx.now())));
     }
     if (procs.length > 1) {
       findings.push(finding('duplicate-gateways', 'error', `${procs.length} gateway processes use this state dir: pids ${procs.join(', ')}`, `stop all but pid ${alive && info ? info.pid : procs[0]} (kill PID), then clawgate doctor`));

@@ -6,6 +6,8 @@ import { finding } from '../types.js';
 export const portOwner: DoctorCheck = {
   id: 'port-owner',
   async run(ctx) {
+    // With an unusable config the port and address are unknown: probing the defaults would blame whatever holds them.
+    if (ctx.config().error && !ctx.lock().alive) return { summary: 'the config cannot be used (see config-valid), so the gateway address is unknown; not probed', findings: [] };
     const port = ctx.port();
     const probe = await ctx.healthz();
     const lock = ctx.lock();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, tempStateDir } from '../../../../test/helpers/cli-io.js';
 import { parseValue } from './set.js';
@@ -60,4 +60,37 @@ test('values parse as JSON5; a bare word is a string', () => {
   assert.equal(parseValue('lan'), 'lan');
   assert.deepEqual(parseValue('[1, 2,]'), [1, 2]);
   assert.deepEqual(parseValue('{a: 1}'), { a: 1 });
+});
+
+test('config set gateway.auth.token refuses what the gateway refuses (a placeholder, a short token) and writes a strong one', async (t) => {
+  const dir = tempStateDir(t);
+  const path = join(dir, 'clawgate.json');
+  assert.equal((await cli(dir, 'config', 'set', 'gateway.port', '19001')).code, 0);
+  const before = readFileSync(path);
+  for (const [value, why] of [['changeme', /it is a placeholder/], ['CHANGEME', /it is a placeholder/], ['abc123def456', /bits of entropy, fewer than the 256 required/]] as const) {
+    const r = await cli(dir, 'config', 'set', 'gateway.auth.token', value);
+    assert.equal(r.code, 2, value);
+    assert.match(r.err, /refusing to write an invalid config: gateway\.auth\.token: the gateway refuses this token/, value);
+    assert.match(r.err, why, value);
+    assert.match(r.err, /clawgate gateway token rotate/, value);
+    assert.ok(!r.err.includes(value), 'the refused value is not echoed');
+    assert.deepEqual(readFileSync(path), before, `${value}: file unchanged`);
+  }
+  const strong = '3c1e5a7b9d2f4a6c8e0b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c';
+  assert.equal((await cli(dir, 'config', 'set', 'gateway.auth.token', strong)).code, 0);
+});
+
+test('a config that already holds a weak token stays readable, and gateway token rotate replaces it', async (t) => {
+  const dir = tempStateDir(t);
+  const path = join(dir, 'clawgate.json');
+  writeFileSync(path, JSON.stringify({ gateway: { port: 19002, auth: { token: 'changeme' } } }), { mode: 0o600 });
+  const get = await cli(dir, 'config', 'get', 'gateway.port');
+  assert.equal(get.code, 0, get.err);
+  const other = await cli(dir, 'config', 'set', 'gateway.port', '19003');
+  assert.equal(other.code, 2, 'no write keeps a token the gateway refuses');
+  assert.match(other.err, /gateway\.auth\.token: the gateway refuses this token/);
+  const rotate = await cli(dir, 'gateway', 'token', 'rotate');
+  assert.equal(rotate.code, 0, rotate.err);
+  assert.notEqual(JSON.parse(readFileSync(path, 'utf8')).gateway.auth.token, 'changeme');
+  assert.equal((await cli(dir, 'config', 'set', 'gateway.port', '19003')).code, 0);
 });

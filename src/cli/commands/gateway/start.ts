@@ -16,6 +16,14 @@ export async function startGateway(c: CliContext, opts: { port?: string; bind?: 
     c.io.out(`already running (pid ${running.lock.pid}, port ${running.lock.port})`);
     return;
   }
+  if (running && running.lock.port === null) {
+    // Another start (or a supervisor) got there first and its gateway is still starting: say that, not "does not answer".
+    throw new ClawgateError(
+      'GATEWAY_ALREADY_RUNNING',
+      `another gateway (pid ${running.lock.pid}) is starting on this state dir; check it with clawgate gateway status`,
+      { pid: running.lock.pid, port: null },
+    );
+  }
   if (running) {
     throw new ClawgateError(
       'GATEWAY_ALREADY_RUNNING',

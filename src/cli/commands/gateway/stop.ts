@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { readLock, pidAlive } from '../../../util/gateway-lock.js';
+import { readLock, ownerAlive } from '../../../util/gateway-lock.js';
 import { stopBackground } from '../../../service/background.js';
 import type { CliContext } from '../../context.js';
 
 /** Stop the gateway that owns this state dir and wait until its port is free. */
 export async function stopGateway(c: CliContext): Promise<void> {
   const lock = readLock(c.paths.lockPath);
-  if (!lock || !pidAlive(lock.pid)) {
+  if (!lock || !ownerAlive(lock)) {
     c.io.out('not running');
     return;
   }

@@ -4,7 +4,7 @@ import { fingerprintOf } from '../../../auth/secret.js';
 import { mintToken } from '../../../auth/tokens.js';
 import { loadConfig, writeConfig } from '../../../config/load.js';
 import { setPath } from '../../../config/key-path.js';
-import { pidAlive, readLock } from '../../../util/gateway-lock.js';
+import { ownerAlive, readLock } from '../../../util/gateway-lock.js';
 import { ClawgateError } from '../../../protocol/error-catalogue.js';
 import type { ResultOf } from '../../../protocol/methods/index.js';
 import type { CliContext } from '../../context.js';
@@ -28,7 +28,7 @@ export function register(token: Command, ctx: () => CliContext): void {
       const { config } = loadConfig(c.paths.configPath);
       const oldFingerprint = config.gateway?.auth?.token ? fingerprintOf(config.gateway.auth.token) : undefined;
       const lock = readLock(c.paths.lockPath);
-      const running = lock !== undefined && pidAlive(lock.pid);
+      const running = lock !== undefined && ownerAlive(lock);
       const next = mintToken();
       const write = () => writeConfig(c.paths.configPath, setPath(config, 'gateway.auth.token', next));
       let reload: ResultOf<typeof gatewayTokenReload> | undefined;
