@@ -14,6 +14,8 @@ if [ "$(node -p "try{require('$pkg/package.json').version}catch{''}")" != "$NODE
 fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/clawgate-node24-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
+# Tests run the CLI as another user too (a store it may not read): the copy must be traversable.
+chmod 755 "$work"
 git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$work"
 cd "$work"
 export PATH="$pkg/bin:$PATH" npm_config_nodedir="$pkg"
