@@ -1,4 +1,6 @@
 import { Secret } from './secret.js';
+import { ClawgateError } from '../protocol/error-catalogue.js';
+import { isRedactedPlaceholder, REAL_GATEWAY_TOKEN_HINT } from '../protocol/redaction.js';
 
 /** Where a secret came from, in precedence order (flag beats env beats config). */
 export type SecretSource = 'flag' | 'env' | 'config' | 'none';
@@ -24,10 +26,21 @@ export interface TokenInputs {
  */
 export function resolveGatewayToken(inputs: TokenInputs): ResolvedToken {
   const flag = inputs.flag?.trim();
-  if (flag) return { secret: new Secret(flag), source: 'flag' };
+  if (flag) return resolved(flag, 'flag');
   const env = inputs.env?.[GATEWAY_TOKEN_ENV]?.trim();
-  if (env) return { secret: new Secret(env), source: 'env' };
+  if (env) return resolved(env, 'env');
   const config = inputs.config?.trim();
-  if (config) return { secret: new Secret(config), source: 'config' };
+  if (config) return resolved(config, 'config');
   return { secret: undefined, source: 'none' };
+}
+
+const SOURCE_NAMES: Record<Exclude<SecretSource, 'none'>, string> = { flag: '--token', env: GATEWAY_TOKEN_ENV, config: 'gateway.auth.token' };
+
+/** A token from a source; a redacted placeholder pasted back from clawgate's output is refused by name. */
+function resolved(value: string, source: Exclude<SecretSource, 'none'>): ResolvedToken {
+  if (isRedactedPlaceholder(value)) {
+    const fix = source === 'config' ? 'set a real one with `clawgate gateway token rotate`' : REAL_GATEWAY_TOKEN_HINT;
+    throw new ClawgateError('SECRET_IS_PLACEHOLDER', `the gateway token from ${SOURCE_NAMES[source]} is a redacted placeholder ("[redacted ...]" is what clawgate prints in place of a secret), not the token; ${fix}`, { source });
+  }
+  return { secret: new Secret(value), source };
 }

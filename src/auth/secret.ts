@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
+import { REDACTED } from '../protocol/redaction.js';
 
-const REDACTED = '[redacted]';
 
 /** A secret value that never prints itself: toString, toJSON and inspect all redact. */
 export class Secret {

@@ -4,7 +4,7 @@ import { ClawgateError } from '../protocol/error-catalogue.js';
 import { copyFileAtomic, writeFileAtomic } from '../util/atomic-write.js';
 import { configValidator, type Config } from './schema.js';
 import { semanticProblems } from './semantic-problems.js';
-import { tokenProblems } from './token-problems.js';
+import { placeholderProblems, tokenProblems } from './token-problems.js';
 
 /** Largest config file we read; a bigger one is certainly not ours. */
 export const MAX_CONFIG_BYTES = 1_048_576;
@@ -65,7 +65,7 @@ export function loadConfig(path: string): LoadedConfig {
 /** Validate and write the config atomically (0600), keeping the previous file as `<path>.bak`; a weak gateway token is refused too. */
 export function writeConfig(path: string, config: Config): void {
   const problems = configProblems(config);
-  if (problems.length === 0) problems.push(...tokenProblems(config));
+  if (problems.length === 0) problems.push(...placeholderProblems(config), ...tokenProblems(config));
   if (problems.length > 0) {
     throw new ClawgateError('CONFIG_INVALID', `refusing to write an invalid config: ${problems.join('; ')}`, { problems });
   }

@@ -1,4 +1,5 @@
 import { isSecretKey } from '../logging/redact.js';
+import { isRedactedPlaceholder, redactedWith } from '../protocol/redaction.js';
 
 /** Config key paths that hold secrets; `*` matches one key (a provider id). */
 export const SECRET_CONFIG_PATHS: ReadonlySet<string> = new Set(['gateway.auth.token', 'models.providers.*.apiKey', 'channels.telegram.botToken']);
@@ -45,7 +46,7 @@ function hideUrlCredentials(value: string): string {
  */
 export function redactConfigValue(path: string, value: unknown): unknown {
   if (typeof value === 'string') {
-    if (isSecretConfigPath(path)) return `[redacted ${value.length} chars]`;
+    if (isSecretConfigPath(path)) return redactedWith(`${value.length} chars`);
     if (matchesAny(URL_PATHS, path)) return hideUrlCredentials(value);
     return value;
   }
@@ -53,4 +54,13 @@ export function redactConfigValue(path: string, value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactConfigValue(path ? `${path}.${k}` : k, v)]));
   }
   return value;
+}
+
+/** Key paths of secrets whose value is a redacted placeholder (pasted back from `config get` or a log). */
+export function placeholderSecretPaths(path: string, value: unknown): string[] {
+  if (typeof value === 'string') return isSecretConfigPath(path) && isRedactedPlaceholder(value) ? [path] : [];
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    return Object.entries(value).flatMap(([k, v]) => placeholderSecretPaths(path ? `${path}.${k}` : k, v));
+  }
+  return [];
 }

@@ -15,6 +15,7 @@ import type { GatewayContext } from './context.js';
 import type { Session } from './connection-state.js';
 import { classifyLocality, remoteIpOf } from './locality.js';
 import { originAllowed } from './origin.js';
+import { isRedactedPlaceholder, REAL_GATEWAY_TOKEN_HINT } from '../protocol/redaction.js';
 
 const policyClose = (reason: string) => ({ code: CLOSE_CODES.policy, reason });
 
@@ -82,6 +83,12 @@ export function performHandshake(gw: GatewayContext, rawParams: unknown, input: 
 
   // Shared-secret proof. With auth mode none, a loopback-direct client holds the proof by definition.
   const auth = params.auth ?? {};
+  // A placeholder pasted from clawgate's output is named as what it is, never reported as a plain mismatch.
+  if (isRedactedPlaceholder(auth.token) || isRedactedPlaceholder(auth.deviceToken)) {
+    const which = isRedactedPlaceholder(auth.token) ? 'gateway' : 'device';
+    const where = which === 'gateway' ? REAL_GATEWAY_TOKEN_HINT : "device tokens are never printed: the client's own token cache holds it; connect with the gateway token to get a fresh one";
+    fail('SECRET_IS_PLACEHOLDER', `unauthorized: the ${which} token this client sent is a redacted placeholder ("[redacted ...]" is what clawgate prints in place of a secret), not the token; ${where}`, { authReason: 'redacted_placeholder', credential: which });
+  }
   const gatewayToken = gw.gatewayToken.secret;
   const sharedToken = auth.token !== undefined && auth.token !== '' && auth.token !== auth.deviceToken ? auth.token : undefined;
   const sharedOk = gw.config.authMode === 'none' ? locality === 'loopback-direct' : sharedToken !== undefined && gatewayToken !== undefined && constantTimeEqual(sharedToken, gatewayToken.reveal());

@@ -1,11 +1,13 @@
+import { REDACTED } from '../protocol/redaction.js';
+
 /**
  * Scrubbing of log entries, applied at the sink (every line, before it reaches a file or the console)
  * and again when lines are read back. Three nets: secret-named fields, the current secret values, and
  * anything shaped like a token, so a secret logged by mistake under an innocent name still never lands.
  */
 
-/** What a scrubbed value is replaced with. */
-export const REDACTED = '[redacted]';
+/** What a scrubbed value is replaced with: the one placeholder shape (protocol/redaction.ts). */
+export { REDACTED };
 
 /** Secret values shorter than this are not searched for in text (they would redact ordinary words). */
 export const MIN_EXACT_SECRET_CHARS = 6;

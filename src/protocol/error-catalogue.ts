@@ -45,6 +45,8 @@ export const ERROR_CATALOGUE = {
   AUTH_TOKEN_MISSING: { wire: 'INVALID_REQUEST', kind: 'auth' },
   AUTH_TOKEN_MISMATCH: { wire: 'INVALID_REQUEST', kind: 'auth' },
   AUTH_DEVICE_TOKEN_MISMATCH: { wire: 'INVALID_REQUEST', kind: 'auth' },
+  // A credential that is the redacted placeholder clawgate prints (pasted back from its output).
+  SECRET_IS_PLACEHOLDER: { wire: 'INVALID_REQUEST', kind: 'auth' },
   AUTH_RATE_LIMITED: { wire: 'INVALID_REQUEST', kind: 'auth', retryable: true },
   PAIRING_REQUIRED: { wire: 'NOT_PAIRED', kind: 'pairing' },
   PAIRING_REFUSED: { wire: 'NOT_PAIRED', kind: 'pairing' },

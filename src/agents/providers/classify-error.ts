@@ -1,5 +1,6 @@
 import type { Secret } from '../../auth/secret.js';
 import { ProviderError, type ProviderErrorClass } from '../types.js';
+import { REDACTED } from '../../protocol/redaction.js';
 
 /** Longest retry-after we honour; a provider asking for more gets this (the owner can reset earlier). */
 export const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
@@ -8,7 +9,6 @@ export const DETAIL_MESSAGE_MAX = 200;
 /** The provider's error type/code is cut to this many characters. */
 const TYPE_MAX = 60;
 
-const REDACTED = '[redacted]';
 /** 403 bodies that mean an account problem rather than a rejected key. */
 const BILLING_OR_QUOTA = /billing|insufficient[_ ]quota|quota|credit|payment/i;
 /** 400/429 bodies that mean the account is out of money, not that the request or rate was wrong. */

@@ -1,6 +1,7 @@
 import { GATEWAY_TOKEN_ENV, type SecretSource } from '../../auth/gateway-token.js';
 import { tokenWeakness } from '../../auth/token-strength.js';
 import { fingerprintOf } from '../../auth/secret.js';
+import { ClawgateError } from '../../protocol/error-catalogue.js';
 import type { DoctorContext } from '../context.js';
 import type { CheckOutcome, DoctorCheck, DraftFinding } from '../types.js';
 import { finding } from '../types.js';
@@ -41,6 +42,16 @@ function weakTokens(ctx: DoctorContext): DraftFinding[] {
 export const gatewayToken: DoctorCheck = {
   id: 'gateway-token',
   async run(ctx) {
+    try {
+      ctx.cliToken();
+    } catch (err) {
+      // A pasted placeholder is the whole story: it is no token, so there is nothing to compare.
+      if (err instanceof ClawgateError && err.code === 'SECRET_IS_PLACEHOLDER') {
+        const fix = err.details['source'] === 'config' ? 'clawgate gateway token rotate' : err.details['source'] === 'env' ? `unset ${GATEWAY_TOKEN_ENV}` : 'drop --token';
+        return { summary: 'this CLI\'s gateway token is a redacted placeholder', findings: [finding('gateway-token-placeholder', 'error', err.message, fix)] };
+      }
+      throw err;
+    }
     const outcome = await compare(ctx);
     return { summary: outcome.summary, findings: [...weakTokens(ctx), ...outcome.findings] };
   },
