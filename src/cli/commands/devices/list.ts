@@ -44,7 +44,7 @@ export function renderPairingList(list: PairingList): string {
           d.displayName ?? d.clientId,
           d.roles.join(','),
           d.scopes.join(','),
-          d.tokens?.map((t) => `${t.role}:${t.revokedAtMs ? 'revoked' : t.awaitingDelivery ? 'issued' : 'active'}`).join(','),
+          d.tokens?.map((t) => `${t.role}:${t.revokedAtMs ? 'revoked' : t.awaitingDelivery ? 'issued' : t.fingerprint ? 'active' : 'rotated'}`).join(','),
           ago(d.lastSeenAtMs),
         ]),
       ),
