@@ -9,6 +9,7 @@ import { constantTimeEqual } from '../auth/tokens.js';
 import { authorizeDevice, type DeviceConnect, type DeviceDecision } from '../pairing/authorize-device.js';
 import { deviceIdFromRawKey, publicKeyToWire, rawPublicKey, verifyDeviceSignature } from '../pairing/device-key.js';
 import type { PresentedTokens } from '../pairing/device-token-verdict.js';
+import { pendingRefusal } from '../pairing/pending-cause.js';
 import type { AuthScope } from '../auth/rate-limit.js';
 import type { ClientKind, Locality } from '../pairing/policy.js';
 import type { GatewayContext } from './context.js';
@@ -144,7 +145,16 @@ export function performHandshake(gw: GatewayContext, rawParams: unknown, input: 
   const invalid = (reason: string, message: string): never => fail('DEVICE_AUTH_INVALID', message, { reason });
   const raw = rawPublicKey(device.publicKey) ?? invalid('device-public-key', 'device public key invalid');
   if (deviceIdFromRawKey(raw) !== device.id) invalid('device-id-mismatch', 'device identity mismatch');
-  if (Math.abs(input.nowMs - device.signedAt) > SIGNATURE_SKEW_MS) invalid('device-signature-stale', 'device signature expired');
+  const skewMs = device.signedAt - input.nowMs;
+  if (Math.abs(skewMs) > SIGNATURE_SKEW_MS) {
+    const secs = Math.round(Math.abs(skewMs) / 1000);
+    fail(
+      'DEVICE_CLOCK_SKEW',
+      `device signature expired: the device clock is ${secs} s ${skewMs > 0 ? 'ahead of' : 'behind'} the gateway's (skew ${skewMs} ms, allowed ±${SIGNATURE_SKEW_MS} ms); set the device's clock right (e.g. timedatectl set-ntp true) and retry`,
+      { reason: 'device-signature-stale', skewMs, allowedSkewMs: SIGNATURE_SKEW_MS },
+      `device signature expired (clock skew ${skewMs > 0 ? '+' : '-'}${secs} s)`,
+    );
+  }
   const nonce = device.nonce || invalid('device-nonce-missing', 'device nonce required');
   if (nonce !== input.nonce) invalid('device-nonce-mismatch', 'device nonce mismatch');
   const signedToken = auth.token ?? auth.deviceToken ?? '';
@@ -188,14 +198,9 @@ export function performHandshake(gw: GatewayContext, rawParams: unknown, input: 
     throw err;
   }
   if (decision.outcome === 'pending') {
-    const short = decision.requestId.slice(0, 8);
-    fail(
-      'PAIRING_REQUIRED',
-      `pairing required (request ${decision.requestId}, ${decision.reason}): on the gateway host run clawgate devices approve ${short}`,
-      { requestId: decision.requestId, reason: decision.reason },
-      // The full message does not fit a close frame (120 bytes); the reason keeps the command whole.
-      `pairing required: run clawgate devices approve ${short}`,
-    );
+    // The full message does not fit a close frame (120 bytes); the close reason keeps the command whole.
+    const refusal = pendingRefusal(device.id, decision.requestId, decision.reason, decision.cause);
+    fail(refusal.code, refusal.message, refusal.details, refusal.closeReason);
   }
   const session: Session = { ...base, scopes, deviceId: device.id, authMethod: decision.authMethod };
   if (!decision.issued) return { session };

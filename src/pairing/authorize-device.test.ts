@@ -129,7 +129,7 @@ test('after confirmation, a connect without proof presenting nothing is refused:
   confirmed(store);
   const before = { token: store.tokens.get(DEVICE_ID, 'operator'), device: store.devices.get(DEVICE_ID), audit: store.audit.lastId() };
   assert.throws(() => authorizeDevice(store, connect(), POLICY, T0 + 100), (err: unknown) => {
-    assertCode('AUTH_TOKEN_MISSING', 'device token missing', 'clawgate devices rotate', `--device ${DEVICE_ID.slice(0, 12)}`)(err);
+    assertCode('AUTH_TOKEN_MISSING', 'device token missing', 'connect once with the gateway token', `clawgate devices revoke --device ${DEVICE_ID.slice(0, 12)}`)(err);
     assert.equal((err as ClawgateError).details['authReason'], 'token-missing');
     return true;
   });
@@ -141,7 +141,7 @@ test('after confirmation, a wrong token without proof is refused: AUTH_DEVICE_TO
   const token = confirmed(store);
   assert.throws(
     () => authorizeDevice(store, connect({ presentedToken: `${token.slice(0, -1)}x` }), POLICY, T0 + 100),
-    assertCode('AUTH_DEVICE_TOKEN_MISMATCH', 'device token mismatch', 'clawgate devices rotate', 'or connect with the gateway token'),
+    assertCode('AUTH_DEVICE_TOKEN_MISMATCH', 'device token mismatch', 'connect once with the gateway token', 'then approve the request this device makes'),
   );
   assert.equal(store.tokens.get(DEVICE_ID, 'operator')!.tokenHash, hashToken(token), 'the good token still stands');
   assert.deepEqual(authorizeDevice(store, connect({ presentedToken: token }), POLICY, T0 + 200), { outcome: 'pass', authMethod: 'device-token' });
@@ -201,7 +201,7 @@ test('one pending request per device: a repeat keeps the id, unions scopes and r
   assert.ok(first.outcome === 'pending');
   assert.deepEqual([first.created, first.reason], [true, 'not-paired']);
   const again = authorizeDevice(store, connect({ scopes: ['operator.write', 'operator.pairing'] }), POLICY, T0 + 1_000);
-  assert.deepEqual(again, { outcome: 'pending', requestId: first.requestId, reason: 'not-paired', created: false });
+  assert.deepEqual(again, { outcome: 'pending', requestId: first.requestId, reason: 'not-paired', created: false, cause: { kind: 'not-paired' } });
   const node = authorizeDevice(store, connect({ role: 'node', scopes: [] }), POLICY, T0 + 2_000);
   assert.equal(node.outcome === 'pending' && node.requestId, first.requestId);
 

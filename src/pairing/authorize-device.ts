@@ -5,10 +5,12 @@ import type { Store } from '../store/store.js';
 import type { DeviceRecord } from '../store/devices.js';
 import type { TokenRecord } from '../store/device-tokens.js';
 import type { PendingRecord } from '../store/pending-requests.js';
+import type { RetiredToken } from '../store/retired-tokens.js';
 import { judgeDeviceToken, type DeviceTokenVerdict, type PresentedTokens } from './device-token-verdict.js';
-import { applyApproval, pruneExpired } from './operations.js';
+import { applyApproval, pruneExpired, retireActiveToken } from './operations.js';
+import type { PendingCause } from './pending-cause.js';
 import { decide, type ClientKind, type Locality, type PairingReason, type PolicyOptions } from './policy.js';
-import { scopesCover, unionScopes } from './scope-lattice.js';
+import { missingScopes, scopesCover, unionScopes } from './scope-lattice.js';
 
 /** How long a pending request lives without the device asking again. */
 export const PENDING_REQUEST_TTL_MS = 15 * 60_000;
@@ -43,7 +45,7 @@ export interface IssuedToken {
 
 export type DeviceDecision =
   | { outcome: 'pass'; issued?: IssuedToken; autoApprovedRequestId?: string; authMethod: 'device-token' | 'gateway-token' | 'device-signature' }
-  | { outcome: 'pending'; requestId: string; reason: PairingReason; created: boolean };
+  | { outcome: 'pending'; requestId: string; reason: string; created: boolean; cause: PendingCause };
 
 function lower(v: string | undefined): string | undefined {
   return v?.trim().toLowerCase() || undefined;
@@ -64,9 +66,11 @@ export function pairingReason(device: DeviceRecord | undefined, c: DeviceConnect
   return 'none';
 }
 
-function mintFor(store: Store, c: DeviceConnect, nowMs: number, why: string): IssuedToken {
+/** Mint the role's token. needsProof: minted against the gateway token, so a signed connect alone never gets it re-delivered. */
+function mintFor(store: Store, c: DeviceConnect, nowMs: number, why: string, needsProof = false): IssuedToken {
   const device = store.devices.get(c.deviceId)!;
   const existing = store.tokens.get(c.deviceId, c.role);
+  retireActiveToken(store, existing, 'rotated', 'gateway', nowMs);
   const token = mintToken();
   const scopes = c.role === 'operator' ? device.approvedScopes : [];
   store.tokens.put({
@@ -79,12 +83,13 @@ function mintFor(store: Store, c: DeviceConnect, nowMs: number, why: string): Is
     revokedAtMs: undefined,
     confirmedAtMs: undefined,
     lastUsedAtMs: nowMs,
+    needsProof: needsProof || undefined,
   });
   store.audit.append({ tsMs: nowMs, kind: 'token.minted', deviceId: c.deviceId, role: c.role, actor: 'gateway', reason: why });
   return { deviceToken: token, role: c.role, scopes, issuedAtMs: nowMs };
 }
 
-function upsertPending(store: Store, c: DeviceConnect, reason: PairingReason, nowMs: number): { request: PendingRecord; created: boolean } {
+function upsertPending(store: Store, c: DeviceConnect, reason: string, nowMs: number): { request: PendingRecord; created: boolean } {
   const existing = store.pending.forDevice(c.deviceId, nowMs);
   const request: PendingRecord = {
     requestId: existing?.requestId ?? randomUUID(),
@@ -113,17 +118,18 @@ function upsertPending(store: Store, c: DeviceConnect, reason: PairingReason, no
  * The pairing and token decision for a device connect, in one transaction on the store (the only truth).
  * Throws ClawgateError for refusals (AUTH_TOKEN_MISMATCH, AUTH_RATE_LIMITED, AUTH_TOKEN_MISSING,
  * AUTH_DEVICE_TOKEN_MISMATCH, PAIRING_REFUSED), which roll the transaction back; returns pass (maybe with
- * a freshly minted token) or pending.
+ * a freshly minted token) or pending (with its precise cause; the request is committed).
  */
 export function authorizeDevice(store: Store, c: DeviceConnect, policy: PolicyOptions, nowMs: number): DeviceDecision {
   return store.write((): DeviceDecision => {
     // Judged first: a wrong gateway token or a barred attempt is refused before anything is written.
     const active = store.tokens.get(c.deviceId, c.role);
-    const verdict = judgeDeviceToken(active, c);
-    if (verdict === 'gateway-token-mismatch') {
+    const retired = store.retiredTokens.forDevice(c.deviceId, nowMs);
+    const verdict = judgeDeviceToken(active, c, retired);
+    if (verdict.kind === 'gateway-token-mismatch') {
       throw new ClawgateError('AUTH_TOKEN_MISMATCH', 'unauthorized: gateway token mismatch', { authReason: 'token_mismatch' });
     }
-    if (verdict !== 'none' && c.deviceTokenLocked) {
+    if (verdict.kind !== 'none' && c.deviceTokenLocked) {
       throw new ClawgateError('AUTH_RATE_LIMITED', 'unauthorized: too many failed authentication attempts', { scope: 'device-token' });
     }
     pruneExpired(store, nowMs);
@@ -136,13 +142,7 @@ export function authorizeDevice(store: Store, c: DeviceConnect, policy: PolicyOp
     if (decision === 'refuse') {
       throw new ClawgateError('PAIRING_REFUSED', `pairing refused (${reason}): a browser page cannot take role "${c.role}"`, { reason });
     }
-    if (decision === 'pending') {
-      const { request, created } = upsertPending(store, c, reason, nowMs);
-      if (created) {
-        store.audit.append({ tsMs: nowMs, kind: 'pairing.requested', deviceId: c.deviceId, requestId: request.requestId, role: c.role, actor: 'gateway', reason, detail: { scopes: request.scopes, locality: c.locality } });
-      }
-      return { outcome: 'pending', requestId: request.requestId, reason, created };
-    }
+    if (decision === 'pending') return leavePending(store, c, reason, pendingCause(store, c, device, reason, verdict, retired), nowMs);
     if (decision === 'auto-approve') {
       const { request } = upsertPending(store, c, reason, nowMs);
       applyApproval(store, request, nowMs);
@@ -153,6 +153,51 @@ export function authorizeDevice(store: Store, c: DeviceConnect, policy: PolicyOp
     }
     return passWithToken(store, c, nowMs, device, active, verdict);
   });
+}
+
+/** Create or merge the device's one pending request (stable id on every retry) and say why it waits. */
+function leavePending(store: Store, c: DeviceConnect, reason: string, cause: PendingCause, nowMs: number): DeviceDecision {
+  // An expired request still stored (pruning runs only now and then) is retired here, so the new one can take its place.
+  const expired = store.pending.forDevice(c.deviceId, nowMs) ? undefined : store.pending.takeExpiredForDevice(c.deviceId, nowMs);
+  if (expired) store.audit.append({ tsMs: nowMs, kind: 'pairing.expired', deviceId: c.deviceId, requestId: expired.requestId, role: expired.role, actor: 'gateway' });
+  const lastPairing = store.audit.lastForDevice(c.deviceId, PAIRING_KINDS);
+  const { request, created } = upsertPending(store, c, reason, nowMs);
+  if (created) {
+    store.audit.append({ tsMs: nowMs, kind: 'pairing.requested', deviceId: c.deviceId, requestId: request.requestId, role: c.role, actor: 'gateway', reason, detail: { scopes: request.scopes, locality: c.locality } });
+  }
+  // Only a request that nobody resolved expires; naming it tells the owner why the id they hold is gone.
+  const why: PendingCause =
+    created && lastPairing?.kind === 'pairing.expired' && lastPairing.requestId && (cause.kind === 'not-paired' || cause.kind.endsWith('-upgrade'))
+      ? { kind: 'request-expired', expiredRequestId: lastPairing.requestId, expiredAtMs: lastPairing.tsMs }
+      : cause;
+  return { outcome: 'pending', requestId: request.requestId, reason, created, cause: why };
+}
+
+const PAIRING_KINDS = ['pairing.requested', 'pairing.approved', 'pairing.auto-approved', 'pairing.rejected', 'pairing.expired'] as const;
+
+/** The most specific cause of a pending decision: the record or credential at fault, in the order a fix needs it. */
+function pendingCause(store: Store, c: DeviceConnect, device: DeviceRecord | undefined, reason: PairingReason, verdict: DeviceTokenVerdict, retired: readonly RetiredToken[]): PendingCause {
+  if (!device) {
+    const removal = retired.find((r) => r.why === 'removed');
+    if (removal) return { kind: 'device-removed', removedAtMs: removal.retiredAtMs };
+    const known = c.displayName === undefined ? undefined : store.devices.list().find((d) => isSameClient(d, c));
+    if (known) return { kind: 'key-changed', knownDeviceId: known.deviceId, displayName: c.displayName! };
+  }
+  if (verdict.kind === 'retired') return { kind: 'token-retired', why: verdict.retired.why, role: verdict.retired.role, retiredAtMs: verdict.retired.retiredAtMs };
+  if (!device || reason === 'not-paired') return { kind: 'not-paired' };
+  if (reason === 'role-upgrade') return { kind: 'role-upgrade', role: c.role, roles: device.roles };
+  if (reason === 'scope-upgrade') {
+    const missing = c.role === 'operator' ? missingScopes(device.approvedScopes, c.scopes) : c.scopes.filter((s) => !device.approvedScopes.includes(s));
+    return { kind: 'scope-upgrade', missing, approved: device.approvedScopes };
+  }
+  const show = (platform: string | undefined, family: string | undefined) => `platform "${platform ?? ''}", family "${family ?? ''}"`;
+  return { kind: 'metadata-upgrade', pinned: show(device.platform, device.deviceFamily), claimed: show(c.platform, c.deviceFamily) };
+}
+
+/** A paired record under another key that names itself as this client does (see PendingCause "key-changed"). */
+function isSameClient(d: DeviceRecord, c: DeviceConnect): boolean {
+  if (d.publicKey === c.publicKey || d.displayName !== c.displayName || d.clientId !== c.clientId) return false;
+  return !d.platform || !c.platform || lower(d.platform) === lower(c.platform);
 }
 
 /** last-seen and last-used are informational: refreshed at most this often, so a busy device's connects stay read-only. */
@@ -166,31 +211,40 @@ function touch(store: Store, c: DeviceConnect, nowMs: number, device = store.dev
 /** The record covers the connect; now the device-token verdict decides (see DESIGN.md "Minting"). */
 function passWithToken(store: Store, c: DeviceConnect, nowMs: number, device: DeviceRecord | undefined, token: TokenRecord | undefined, verdict: DeviceTokenVerdict): DeviceDecision {
   touch(store, c, nowMs, device);
-  if (verdict === 'valid' && token) {
+  if (verdict.kind === 'valid' && token) {
     const recentlyUsed = token.confirmedAtMs !== undefined && token.lastUsedAtMs !== undefined && nowMs - token.lastUsedAtMs < USAGE_WRITE_INTERVAL_MS;
     if (!recentlyUsed) store.tokens.markUsed(c.deviceId, c.role, nowMs);
     return { outcome: 'pass', authMethod: 'device-token' };
   }
   // The gateway token proves ownership and the client sent no device token: it does not need one, and
   // minting on every call would churn.
-  if (c.proof && verdict === 'none' && token?.tokenHash !== undefined) return { outcome: 'pass', authMethod: 'gateway-token' };
-  // Issued but not yet delivered, or delivered and never presented back (the client may have died
-  // before caching it): the signature proves the key, so (re)deliver.
-  if (!token || token.tokenHash === undefined || token.confirmedAtMs === undefined) {
-    return { outcome: 'pass', issued: mintFor(store, c, nowMs, token ? 'delivery' : 'first-connect'), authMethod: c.proof ? 'gateway-token' : 'device-signature' };
-  }
-  // Gateway token proves ownership: a stale cached token is replaced in the same connect.
-  if (c.proof) return { outcome: 'pass', issued: mintFor(store, c, nowMs, 'stale-cache'), authMethod: 'gateway-token' };
+  if (c.proof && verdict.kind === 'none' && token?.tokenHash !== undefined) return { outcome: 'pass', authMethod: 'gateway-token' };
+  // Owed by an approval: issued but not yet delivered, or delivered and never presented back (the client
+  // may have died before caching it). The signature proves the approved key, so (re)deliver.
+  const owed = !token || (token.revokedAtMs === undefined && !token.needsProof && token.confirmedAtMs === undefined);
+  if (owed) return { outcome: 'pass', issued: mintFor(store, c, nowMs, token ? 'delivery' : 'first-connect'), authMethod: c.proof ? 'gateway-token' : 'device-signature' };
+  // Gateway token proves ownership: a stale, rotated or revoked cached token is replaced in the same connect.
+  if (c.proof) return { outcome: 'pass', issued: mintFor(store, c, nowMs, verdict.kind === 'retired' ? `replaces-${verdict.retired.why}` : 'stale-cache', true), authMethod: 'gateway-token' };
+  // Without proof a retired token is never re-minted: the device waits, under one stable request, for the owner.
+  const retirement = retirementOf(verdict, token);
+  if (retirement) return leavePending(store, c, `token-${retirement.why}`, { kind: 'token-retired', role: c.role, ...retirement }, nowMs);
   const short = c.deviceId.slice(0, 12);
-  const fix = `run clawgate devices rotate --device ${short} --role ${c.role} on the gateway host (this device picks the new token up on its next connect), or connect with the gateway token`;
-  if (verdict === 'none') {
+  const fix = `connect once with the gateway token to get a fresh one, or on the gateway host run clawgate devices revoke --device ${short} --role ${c.role}, then approve the request this device makes on its next connect`;
+  if (verdict.kind === 'none') {
     throw new ClawgateError('AUTH_TOKEN_MISSING', `unauthorized: device token missing (device ${short} is paired but sent no token); ${fix}`, {
       authReason: 'token-missing',
       deviceId: c.deviceId,
     });
   }
-  throw new ClawgateError('AUTH_DEVICE_TOKEN_MISMATCH', `unauthorized: device token mismatch (rotate/reissue device token); ${fix}`, {
+  throw new ClawgateError('AUTH_DEVICE_TOKEN_MISMATCH', `unauthorized: device token mismatch (rotate/reissue device token); the presented token is not one this gateway issued to device ${short} (or it was retired too long ago to be remembered); ${fix}`, {
     authReason: 'token-mismatch',
     deviceId: c.deviceId,
   });
+}
+
+/** The retirement a refused connect is named by: the presented old token's, or the record's when none is active. */
+function retirementOf(verdict: DeviceTokenVerdict, token: TokenRecord): { why: 'rotated' | 'revoked' | 'removed'; retiredAtMs: number } | undefined {
+  if (verdict.kind === 'retired') return { why: verdict.retired.why, retiredAtMs: verdict.retired.retiredAtMs };
+  if (token.tokenHash !== undefined) return undefined;
+  return token.revokedAtMs !== undefined ? { why: 'revoked', retiredAtMs: token.revokedAtMs } : { why: 'rotated', retiredAtMs: token.rotatedAtMs ?? token.createdAtMs };
 }

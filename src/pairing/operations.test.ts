@@ -55,6 +55,7 @@ function snapshot(store: Store) {
     tokens: store.db.prepare('SELECT * FROM device_tokens ORDER BY device_id, role').all(),
     pending: store.db.prepare('SELECT * FROM pending_requests ORDER BY request_id').all(),
     audit: store.db.prepare('SELECT * FROM audit_events ORDER BY id').all(),
+    retired: store.db.prepare('SELECT * FROM retired_device_tokens ORDER BY id').all(),
   };
 }
 
@@ -181,7 +182,14 @@ test('a non-admin caller manages only its own device: FORBIDDEN for another', (t
   assert.equal(removeDevice(store, 'dev-self', self, T0 + 11).deviceId, 'dev-self');
 });
 
-test('rotate for oneself returns the new token (delivery "response"); the old one stops working', (t) => {
+/** A connect that is left waiting: its request id and precise cause. */
+function waiting(store: Store, c: DeviceConnect, nowMs: number) {
+  const d = authorizeDevice(store, c, POLICY, nowMs);
+  assert.equal(d.outcome, 'pending', JSON.stringify(d));
+  return d.outcome === 'pending' ? d : assert.fail('not pending');
+}
+
+test('rotate for oneself returns the new token (delivery "response"); the old one is retired, named, and never re-minted', (t) => {
   const store = tempStore(t);
   const old = paired(store, 'dev-me', ['operator.read', 'operator.write']);
   const r = rotateToken(store, { deviceId: 'dev-me', role: 'operator' }, pairingOnly('dev-me'), T0 + 10);
@@ -192,20 +200,51 @@ test('rotate for oneself returns the new token (delivery "response"); the old on
   assert.equal(rec.tokenHash, hashToken(r.token));
   assert.equal(rec.confirmedAtMs, undefined);
   assert.deepEqual(authorizeDevice(store, connect('dev-me', { presentedToken: r.token }), POLICY, T0 + 11), { outcome: 'pass', authMethod: 'device-token' });
-  assert.throws(() => authorizeDevice(store, connect('dev-me', { presentedToken: old }), POLICY, T0 + 12), code('AUTH_DEVICE_TOKEN_MISMATCH'));
+  // Another copy of the old cache, without the gateway token: refused as rotated, with one request to approve.
+  const d = waiting(store, connect('dev-me', { presentedToken: old }), T0 + 12);
+  assert.deepEqual(d.cause, { kind: 'token-retired', why: 'rotated', role: 'operator', retiredAtMs: T0 + 10 });
+  assert.equal(store.tokens.get('dev-me', 'operator')!.tokenHash, hashToken(r.token), 'the new token still stands');
   assert.deepEqual(store.audit.ofKind('token.rotated').map((e) => [e.deviceId, e.actor, e.detail]), [['dev-me', 'rpc:dev-me', { delivery: 'response' }]]);
 });
 
-test('rotate for another device returns no token (delivery "next-connect"); that device gets it on its next signed connect', (t) => {
+test('rotate for another device returns no token; that device converges with the gateway token, or through one stable request the owner approves', (t) => {
   const store = tempStore(t);
   const old = paired(store, 'dev-them');
+  const record = store.devices.get('dev-them')!;
   const r = rotateToken(store, { deviceId: 'dev-them', role: 'operator' }, ADMIN_RPC, T0 + 10);
   assert.equal(r.delivery, 'next-connect');
   assert.equal('token' in r, false, 'never echoed to the admin');
-  assert.equal(store.tokens.get('dev-them', 'operator')!.tokenHash, undefined, 'awaiting delivery');
-  const d = authorizeDevice(store, connect('dev-them', { presentedToken: old }), POLICY, T0 + 11);
-  assert.ok(d.outcome === 'pass' && d.issued && d.issued.deviceToken !== old);
+  assert.equal(store.tokens.get('dev-them', 'operator')!.tokenHash, undefined, 'the old hash is gone at once');
   assert.deepEqual(store.audit.ofKind('token.rotated').map((e) => e.detail), [{ delivery: 'next-connect' }]);
+
+  // Without proof: the old token, or no token at all, is refused as rotated; every retry names the same request.
+  const first = waiting(store, connect('dev-them', { presentedToken: old }), T0 + 11);
+  assert.deepEqual(first.cause, { kind: 'token-retired', why: 'rotated', role: 'operator', retiredAtMs: T0 + 10 });
+  assert.equal(first.reason, 'token-rotated');
+  const retry = waiting(store, connect('dev-them', { presentedToken: old }), T0 + 12);
+  const bare = waiting(store, connect('dev-them'), T0 + 13);
+  assert.deepEqual([retry.requestId, retry.created, bare.requestId], [first.requestId, false, first.requestId]);
+  assert.equal(store.audit.ofKind('token.minted').filter((e) => e.deviceId === 'dev-them').length, 1, 'nothing re-minted since the first delivery');
+
+  // Approved: the next signed connect (still presenting the old cache) gets a new token; the record is as it was.
+  approveRequest(store, first.requestId, LOCAL_OWNER, T0 + 14);
+  const d = authorizeDevice(store, connect('dev-them', { presentedToken: old }), POLICY, T0 + 15);
+  assert.ok(d.outcome === 'pass' && d.issued && d.issued.deviceToken !== old);
+  const after = store.devices.get('dev-them')!;
+  assert.deepEqual([after.deviceId, after.roles, after.approvedScopes, after.createdAtMs], [record.deviceId, record.roles, record.approvedScopes, record.createdAtMs]);
+});
+
+test('after a rotation, the gateway token converges in one connect: a fresh token, the record untouched', (t) => {
+  const store = tempStore(t);
+  const old = paired(store, 'dev-proof', ['operator.admin']);
+  const record = store.devices.get('dev-proof');
+  rotateToken(store, { deviceId: 'dev-proof', role: 'operator' }, ADMIN_RPC, T0 + 10);
+  const d = authorizeDevice(store, connect('dev-proof', { proof: true, presentedToken: old, scopes: ['operator.admin'] }), POLICY, T0 + 11);
+  assert.ok(d.outcome === 'pass' && d.issued);
+  assert.equal(store.tokens.get('dev-proof', 'operator')!.tokenHash, hashToken(d.issued.deviceToken));
+  assert.deepEqual(store.devices.get('dev-proof'), record);
+  assert.equal(store.pending.list(T0 + 11).length, 0);
+  assert.equal(store.audit.ofKind('token.minted').at(-1)?.reason, 'replaces-rotated');
 });
 
 test('rotate may narrow scopes but not go beyond what the device is approved for: SCOPE_ESCALATION', (t) => {
@@ -222,19 +261,29 @@ test('rotate may narrow scopes but not go beyond what the device is approved for
   assert.deepEqual(r.scopes, ['operator.read']);
 });
 
-test('revoke removes the role: the next connect asks again with reason "role-upgrade"', (t) => {
+test('revoke retires the token and keeps the record: the next connect is refused as revoked, not as a role upgrade', (t) => {
   const store = tempStore(t);
   const token = paired(store, 'dev-rev');
   assert.deepEqual(revokeToken(store, { deviceId: 'dev-rev', role: 'operator' }, LOCAL_OWNER, T0 + 10), { deviceId: 'dev-rev', role: 'operator', revokedAtMs: T0 + 10 });
   const rec = store.tokens.get('dev-rev', 'operator')!;
   assert.deepEqual([rec.tokenHash, rec.revokedAtMs], [undefined, T0 + 10]);
-  assert.deepEqual(store.devices.get('dev-rev')?.roles, []);
-  const d = authorizeDevice(store, connect('dev-rev', { presentedToken: token }), POLICY, T0 + 11);
-  assert.equal(d.outcome, 'pending');
-  assert.equal(d.outcome === 'pending' && d.reason, 'role-upgrade');
+  assert.deepEqual(store.devices.get('dev-rev')?.roles, ['operator'], 'the pairing record keeps its role');
+  const d = waiting(store, connect('dev-rev', { presentedToken: token }), T0 + 11);
+  assert.deepEqual([d.reason, d.cause], ['token-revoked', { kind: 'token-retired', why: 'revoked', role: 'operator', retiredAtMs: T0 + 10 }]);
   assert.equal(store.pending.list(T0 + 11)[0]?.isRepair, true);
   assert.throws(() => revokeToken(store, { deviceId: 'dev-rev', role: 'operator' }, LOCAL_OWNER, T0 + 12), code('UNKNOWN_ROLE', 'no active token'));
   assert.deepEqual(store.audit.ofKind('token.revoked').map((e) => [e.deviceId, e.role, e.actor]), [['dev-rev', 'operator', 'cli-local']]);
+  // With the gateway token the device converges in one connect.
+  const proved = authorizeDevice(store, connect('dev-rev', { proof: true, presentedToken: token }), POLICY, T0 + 13);
+  assert.ok(proved.outcome === 'pass' && proved.issued);
+});
+
+test('remove leaves retired rows behind: the device is then told it was removed, not that it is new', (t) => {
+  const store = tempStore(t);
+  const token = paired(store, 'dev-gone');
+  removeDevice(store, 'dev-gone', LOCAL_OWNER, T0 + 10);
+  const d = waiting(store, connect('dev-gone', { presentedToken: token }), T0 + 11);
+  assert.deepEqual([d.reason, d.cause], ['not-paired', { kind: 'device-removed', removedAtMs: T0 + 10 }]);
 });
 
 test('every operation is one transaction: a failure at its last step (the audit append) leaves no partial change', (t) => {

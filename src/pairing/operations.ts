@@ -3,6 +3,8 @@ import type { PairedDeviceView, PendingRequestView } from '../protocol/methods/v
 import { hashToken, mintToken } from '../auth/tokens.js';
 import type { Store } from '../store/store.js';
 import type { PendingRecord } from '../store/pending-requests.js';
+import type { TokenRecord } from '../store/device-tokens.js';
+import type { RetiredWhy } from '../store/retired-tokens.js';
 import type { Actor } from './actor.js';
 import { resolveDeviceId, resolveRequestId } from './ids.js';
 import { missingScopes, unionScopes } from './scope-lattice.js';
@@ -20,6 +22,12 @@ function assertManages(actor: Actor, deviceId: string, what: string): void {
   throw new ClawgateError('FORBIDDEN', `${what} of another device needs operator.admin; this connection may manage only its own device`, {
     deviceId,
   });
+}
+
+/** Remember the record's active hash as retired (so a presented old token is named), if it has one. */
+export function retireActiveToken(store: Store, token: TokenRecord | undefined, why: RetiredWhy, actor: string, nowMs: number): void {
+  if (token?.tokenHash === undefined) return;
+  store.retiredTokens.retire({ deviceId: token.deviceId, role: token.role, tokenHash: token.tokenHash, why, retiredAtMs: nowMs, actor });
 }
 
 /** Prune expired requests, auditing each expiry. Called inside write transactions. */
@@ -52,14 +60,17 @@ export function applyApproval(store: Store, request: PendingRecord, nowMs: numbe
     clientId: request.clientId ?? existing?.clientId,
     clientMode: request.clientMode ?? existing?.clientMode,
     roles: unionScopes(existing?.roles ?? [], request.roles, [request.role]),
-    approvedScopes: unionScopes(existing?.approvedScopes ?? [], request.scopes),
+    // Only what the record does not already allow is added: approving a repair leaves the scopes as approved.
+    approvedScopes: unionScopes(existing?.approvedScopes ?? [], missingScopes(existing?.approvedScopes ?? [], request.scopes)),
     remoteIp: request.remoteIp ?? existing?.remoteIp,
     createdAtMs: existing?.createdAtMs ?? nowMs,
     approvedAtMs: nowMs,
     lastSeenAtMs: existing?.lastSeenAtMs,
   });
   const token = store.tokens.get(request.deviceId, request.role);
+  retireActiveToken(store, token, 'rotated', 'gateway', nowMs);
   const approved = store.devices.get(request.deviceId)!.approvedScopes;
+  // Owed to the approved key: delivered on its next signed connect, whatever old token it presents.
   store.tokens.put({
     deviceId: request.deviceId,
     role: request.role,
@@ -114,6 +125,10 @@ export function removeDevice(store: Store, idOrPrefix: string, actor: Actor, now
     assertManages(actor, deviceId, 'removal');
     const pending = store.pending.forDevice(deviceId, nowMs);
     if (pending) store.pending.delete(pending.requestId);
+    // The rows outlive the device: its old token, or its id alone, then reads as "removed", not as a stranger.
+    const tokens = store.tokens.forDevice(deviceId);
+    for (const t of tokens) store.retiredTokens.retire({ deviceId, role: t.role, tokenHash: t.tokenHash, why: 'removed', retiredAtMs: nowMs, actor: actor.label });
+    if (tokens.length === 0) store.retiredTokens.retire({ deviceId, role: 'operator', tokenHash: undefined, why: 'removed', retiredAtMs: nowMs, actor: actor.label });
     store.devices.delete(deviceId);
     store.audit.append({ tsMs: nowMs, kind: 'device.removed', deviceId, actor: actor.label });
     return { deviceId };
@@ -131,8 +146,9 @@ export interface RotateResult {
 }
 
 /**
- * device.token.rotate. The old token stops working at once. The caller gets the new bearer only for its
- * own device; any other device receives it on its own next signed connect (never echoed to an admin).
+ * device.token.rotate. The old token is retired at once (remembered by hash, refused as "rotated"). The
+ * caller gets the new bearer only for its own device. Any other device gets a token on its next connect
+ * with the gateway token, or after the owner approves the one request it then makes (never echoed to an admin).
  */
 export function rotateToken(
   store: Store,
@@ -161,6 +177,7 @@ export function rotateToken(
     }
     const self = actor.deviceId === deviceId;
     const token = self ? mintToken() : undefined;
+    retireActiveToken(store, existing, 'rotated', actor.label, nowMs);
     store.tokens.put({
       deviceId,
       role: input.role,
@@ -171,6 +188,8 @@ export function rotateToken(
       revokedAtMs: undefined,
       confirmedAtMs: undefined,
       lastUsedAtMs: existing?.lastUsedAtMs,
+      // Not owed to a signed connect alone: that would hand the new token to whoever holds the old cache.
+      needsProof: true,
     });
     store.audit.append({ tsMs: nowMs, kind: 'token.rotated', deviceId, role: input.role, actor: actor.label, detail: { delivery: self ? 'response' : 'next-connect' } });
     const result: RotateResult = { deviceId, role: input.role, scopes, rotatedAtMs: nowMs, delivery: self ? 'response' : 'next-connect' };
@@ -179,7 +198,11 @@ export function rotateToken(
   });
 }
 
-/** device.token.revoke: the token stops working and the role must be approved again (or re-proved with the gateway token). */
+/**
+ * device.token.revoke: the token is retired at once (refused as "revoked"); the pairing record (roles,
+ * scopes) stays. The device gets a new token by connecting with the gateway token, or after the owner
+ * approves the one request it then makes.
+ */
 export function revokeToken(store: Store, input: { deviceId: string; role: string }, actor: Actor, nowMs: number): { deviceId: string; role: string; revokedAtMs: number } {
   return store.write(() => {
     const deviceId = resolveDeviceId(store, input.deviceId);
@@ -191,9 +214,8 @@ export function revokeToken(store: Store, input: { deviceId: string; role: strin
         role: input.role,
       });
     }
-    store.tokens.put({ ...token, tokenHash: undefined, revokedAtMs: nowMs, confirmedAtMs: undefined });
-    const device = store.devices.get(deviceId)!;
-    store.devices.upsert({ ...device, roles: device.roles.filter((r) => r !== input.role) });
+    retireActiveToken(store, token, 'revoked', actor.label, nowMs);
+    store.tokens.put({ ...token, tokenHash: undefined, revokedAtMs: nowMs, confirmedAtMs: undefined, needsProof: true });
     store.audit.append({ tsMs: nowMs, kind: 'token.revoked', deviceId, role: input.role, actor: actor.label });
     return { deviceId, role: input.role, revokedAtMs: nowMs };
   });

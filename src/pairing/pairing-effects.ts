@@ -24,13 +24,13 @@ export const DEVICE_PAIRING_EFFECTS: AuditEffectTable = {
   'token.rotated': {
     logAs: 'device token rotated',
     run: (e, { closeDevice }) => {
-      if (e.deviceId) closeDevice(e.deviceId, e.role, 'device token rotated: reconnect to receive the new token');
+      if (e.deviceId) closeDevice(e.deviceId, e.role, 'device token rotated: reconnect with the gateway token, or approve the request it then makes');
     },
   },
   'token.revoked': {
     logAs: 'device token revoked',
     run: (e, { closeDevice }) => {
-      if (e.deviceId) closeDevice(e.deviceId, e.role, 'device token revoked: this device must be approved again');
+      if (e.deviceId) closeDevice(e.deviceId, e.role, 'device token revoked: reconnect with the gateway token, or approve the request it then makes');
     },
   },
   'device.removed': {

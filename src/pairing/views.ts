@@ -43,7 +43,7 @@ export function tokenView(t: TokenRecord): TokenView {
     revokedAtMs: t.revokedAtMs,
     lastUsedAtMs: t.lastUsedAtMs,
     fingerprint: t.tokenHash ? `sha256:${t.tokenHash.slice(0, 12)}` : undefined,
-    awaitingDelivery: t.revokedAtMs === undefined && t.tokenHash === undefined ? true : undefined,
+    awaitingDelivery: t.revokedAtMs === undefined && t.tokenHash === undefined && !t.needsProof ? true : undefined,
   });
 }
 

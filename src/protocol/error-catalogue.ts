@@ -42,6 +42,8 @@ export const ERROR_CATALOGUE = {
   ORIGIN_NOT_ALLOWED: { wire: 'INVALID_REQUEST', kind: 'auth' },
   DEVICE_IDENTITY_REQUIRED: { wire: 'NOT_PAIRED', kind: 'auth' },
   DEVICE_AUTH_INVALID: { wire: 'INVALID_REQUEST', kind: 'auth' },
+  // The signature's signedAt is too far from the gateway's clock (OpenClaw: device-signature-stale).
+  DEVICE_CLOCK_SKEW: { wire: 'INVALID_REQUEST', kind: 'auth' },
   AUTH_TOKEN_MISSING: { wire: 'INVALID_REQUEST', kind: 'auth' },
   AUTH_TOKEN_MISMATCH: { wire: 'INVALID_REQUEST', kind: 'auth' },
   AUTH_DEVICE_TOKEN_MISMATCH: { wire: 'INVALID_REQUEST', kind: 'auth' },
@@ -49,6 +51,15 @@ export const ERROR_CATALOGUE = {
   SECRET_IS_PLACEHOLDER: { wire: 'INVALID_REQUEST', kind: 'auth' },
   AUTH_RATE_LIMITED: { wire: 'INVALID_REQUEST', kind: 'auth', retryable: true },
   PAIRING_REQUIRED: { wire: 'NOT_PAIRED', kind: 'pairing' },
+  // "pairing required" on the wire, each with its precise cause (pairing/pending-cause.ts); a request waits for approval.
+  DEVICE_TOKEN_ROTATED: { wire: 'NOT_PAIRED', kind: 'pairing' },
+  DEVICE_TOKEN_REVOKED: { wire: 'NOT_PAIRED', kind: 'pairing' },
+  DEVICE_REMOVED: { wire: 'NOT_PAIRED', kind: 'pairing' },
+  DEVICE_KEY_CHANGED: { wire: 'NOT_PAIRED', kind: 'pairing' },
+  PAIRING_ROLE_UPGRADE: { wire: 'NOT_PAIRED', kind: 'pairing' },
+  PAIRING_SCOPE_UPGRADE: { wire: 'NOT_PAIRED', kind: 'pairing' },
+  PAIRING_METADATA_UPGRADE: { wire: 'NOT_PAIRED', kind: 'pairing' },
+  PAIRING_REQUEST_EXPIRED: { wire: 'NOT_PAIRED', kind: 'pairing' },
   PAIRING_REFUSED: { wire: 'NOT_PAIRED', kind: 'pairing' },
   // Requests after the handshake
   UNKNOWN_METHOD: { wire: 'INVALID_REQUEST', kind: 'protocol' },

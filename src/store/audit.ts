@@ -86,6 +86,7 @@ export class AuditLog {
   readonly #after;
   readonly #last;
   readonly #byKind;
+  readonly #lastForDevice;
   /** Rows appended through this connection (committed or not): lets the gateway skip polling when it wrote nothing. */
   appendedHere = 0;
 
@@ -95,6 +96,9 @@ export class AuditLog {
     this.#after = db.prepare<[number, number], Row>('SELECT * FROM audit_events WHERE id > ? ORDER BY id LIMIT ?');
     this.#last = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM audit_events');
     this.#byKind = db.prepare<[string], Row>('SELECT * FROM audit_events WHERE kind = ? ORDER BY id');
+    this.#lastForDevice = db.prepare<[string, string], Row>(
+      'SELECT * FROM audit_events WHERE device_id = ? AND kind IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT 1',
+    );
   }
 
   append(e: Omit<AuditEvent, 'id'>): number {
@@ -118,6 +122,12 @@ export class AuditLog {
 
   lastId(): number {
     return this.#last.get()?.id ?? 0;
+  }
+
+  /** The device's newest row among `kinds`, if any. */
+  lastForDevice(deviceId: string, kinds: readonly AuditKind[]): AuditEvent | undefined {
+    const row = this.#lastForDevice.get(deviceId, JSON.stringify(kinds));
+    return row ? fromRow(row) : undefined;
   }
 
   ofKind(kind: AuditKind): AuditEvent[] {

@@ -14,8 +14,9 @@ test('device tokens: round trip, awaiting delivery has no hash, upsert replaces'
     revokedAtMs: undefined,
     confirmedAtMs: undefined,
     lastUsedAtMs: undefined,
+    needsProof: undefined,
   });
-  const delivered: TokenRecord = { deviceId: 'd1', role: 'operator', tokenHash: 'ab'.repeat(32), scopes: ['operator.read', 'operator.write'], createdAtMs: 10, rotatedAtMs: 20, revokedAtMs: undefined, confirmedAtMs: undefined, lastUsedAtMs: 20 };
+  const delivered: TokenRecord = { deviceId: 'd1', role: 'operator', tokenHash: 'ab'.repeat(32), scopes: ['operator.read', 'operator.write'], createdAtMs: 10, rotatedAtMs: 20, revokedAtMs: undefined, confirmedAtMs: undefined, lastUsedAtMs: 20, needsProof: true };
   store.tokens.put(delivered);
   assert.deepEqual(store.tokens.get('d1', 'operator'), delivered);
   store.tokens.put({ deviceId: 'd1', role: 'node', tokenHash: undefined, scopes: [], createdAtMs: 30 });

@@ -3,9 +3,12 @@ import { fromJsonArray, nul, opt, toJsonArray } from './rows.js';
 
 /**
  * A device token for (device, role). Only the SHA-256 hash is stored. States:
- * hash null and not revoked = issued, waiting for the device's next signed connect;
+ * hash null, not revoked, proof not needed = issued by an approval, waiting for the device's next signed connect;
  * hash set, unconfirmed = delivered in hello-ok, not yet presented back;
- * hash set, confirmed = in use; revoked = refused until approved again.
+ * hash set, confirmed = in use; hash null with needsProof = retired (rotated away or revoked), none owed.
+ * needsProof: the signature alone does not earn this device a (re)delivery; it re-proves with the gateway
+ * token or the owner approves a request. Set by rotation, revocation and gateway-token mints, cleared by approval.
+ * Retired hashes are remembered apart (retired-tokens.ts) so a presented old token is named, not guessed at.
  */
 export interface TokenRecord {
   deviceId: string;
@@ -17,6 +20,7 @@ export interface TokenRecord {
   revokedAtMs?: number | undefined;
   confirmedAtMs?: number | undefined;
   lastUsedAtMs?: number | undefined;
+  needsProof?: true | undefined;
 }
 
 interface Row {
@@ -29,6 +33,7 @@ interface Row {
   revoked_at_ms: number | null;
   confirmed_at_ms: number | null;
   last_used_at_ms: number | null;
+  needs_proof: number;
 }
 
 function fromRow(r: Row): TokenRecord {
@@ -42,6 +47,7 @@ function fromRow(r: Row): TokenRecord {
     revokedAtMs: opt(r.revoked_at_ms),
     confirmedAtMs: opt(r.confirmed_at_ms),
     lastUsedAtMs: opt(r.last_used_at_ms),
+    needsProof: r.needs_proof === 1 ? true : undefined,
   };
 }
 
@@ -56,11 +62,11 @@ export class DeviceTokens {
     this.#get = db.prepare<[string, string], Row>('SELECT * FROM device_tokens WHERE device_id = ? AND role = ?');
     this.#forDevice = db.prepare<[string], Row>('SELECT * FROM device_tokens WHERE device_id = ? ORDER BY role');
     this.#put = db.prepare(`INSERT INTO device_tokens (device_id, role, token_hash, scopes, created_at_ms, rotated_at_ms,
-        revoked_at_ms, confirmed_at_ms, last_used_at_ms)
-      VALUES (@deviceId, @role, @tokenHash, @scopes, @createdAtMs, @rotatedAtMs, @revokedAtMs, @confirmedAtMs, @lastUsedAtMs)
+        revoked_at_ms, confirmed_at_ms, last_used_at_ms, needs_proof)
+      VALUES (@deviceId, @role, @tokenHash, @scopes, @createdAtMs, @rotatedAtMs, @revokedAtMs, @confirmedAtMs, @lastUsedAtMs, @needsProof)
       ON CONFLICT(device_id, role) DO UPDATE SET token_hash = excluded.token_hash, scopes = excluded.scopes,
         created_at_ms = excluded.created_at_ms, rotated_at_ms = excluded.rotated_at_ms, revoked_at_ms = excluded.revoked_at_ms,
-        confirmed_at_ms = excluded.confirmed_at_ms, last_used_at_ms = excluded.last_used_at_ms`);
+        confirmed_at_ms = excluded.confirmed_at_ms, last_used_at_ms = excluded.last_used_at_ms, needs_proof = excluded.needs_proof`);
     this.#use = db.prepare<[number, number, string, string]>(
       'UPDATE device_tokens SET last_used_at_ms = ?, confirmed_at_ms = coalesce(confirmed_at_ms, ?) WHERE device_id = ? AND role = ?',
     );
@@ -86,6 +92,7 @@ export class DeviceTokens {
       revokedAtMs: nul(t.revokedAtMs),
       confirmedAtMs: nul(t.confirmedAtMs),
       lastUsedAtMs: nul(t.lastUsedAtMs),
+      needsProof: t.needsProof ? 1 : 0,
     });
   }
 

@@ -177,6 +177,30 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (channel, sender_id)
   ) STRICT;
   `,
+  // 4: retired device tokens. Rotation, revocation and removal remember the old token's hash (never the token)
+  // for a bounded time and count, so a presented old token is refused with its own cause. No foreign key: a
+  // removed device's rows outlive it (that is how a removed device is told from a new one). token_hash is null
+  // for a removed device that held no delivered token.
+  `
+  CREATE TABLE retired_device_tokens (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    device_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    token_hash TEXT,
+    why TEXT NOT NULL,
+    retired_at_ms INTEGER NOT NULL,
+    actor TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX retired_device_tokens_device ON retired_device_tokens(device_id, id);
+  CREATE INDEX retired_device_tokens_age ON retired_device_tokens(retired_at_ms);
+  -- A refused connect looks up its device's last pairing event (an expired request is named as such).
+  CREATE INDEX audit_device ON audit_events(device_id, id);
+
+  -- A retired token (rotated away, revoked) or one minted against the gateway token is not re-delivered to a
+  -- signed connect alone: the device re-proves or is approved. Revoked rows written by earlier releases qualify.
+  ALTER TABLE device_tokens ADD COLUMN needs_proof INTEGER NOT NULL DEFAULT 0;
+  UPDATE device_tokens SET needs_proof = 1 WHERE revoked_at_ms IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -76,6 +76,7 @@ export class PendingRequests {
   readonly #put;
   readonly #delete;
   readonly #expired;
+  readonly #expiredForDevice;
   readonly #prune;
   readonly #count;
   readonly #byPrefix;
@@ -98,6 +99,7 @@ export class PendingRequests {
         last_seen_at_ms = excluded.last_seen_at_ms, expires_at_ms = excluded.expires_at_ms`);
     this.#delete = db.prepare<[string]>('DELETE FROM pending_requests WHERE request_id = ?');
     this.#expired = db.prepare<[number], Row>('SELECT * FROM pending_requests WHERE expires_at_ms <= ?');
+    this.#expiredForDevice = db.prepare<[string, number], Row>('SELECT * FROM pending_requests WHERE device_id = ? AND expires_at_ms <= ?');
     this.#prune = db.prepare<[number]>('DELETE FROM pending_requests WHERE expires_at_ms <= ?');
     this.#count = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM pending_requests WHERE expires_at_ms > ?');
     this.#byPrefix = db.prepare<[string, number], { request_id: string }>(
@@ -162,6 +164,14 @@ export class PendingRequests {
     const rows = this.#expired.all(nowMs).map(fromRow);
     if (rows.length > 0) this.#prune.run(nowMs);
     return rows;
+  }
+
+  /** Remove and return the device's expired request, if one is still stored (pruning runs only now and then). */
+  takeExpiredForDevice(deviceId: string, nowMs: number): PendingRecord | undefined {
+    const row = this.#expiredForDevice.get(deviceId, nowMs);
+    if (!row) return undefined;
+    this.#delete.run(row.request_id);
+    return fromRow(row);
   }
 
   idsWithPrefix(prefix: string, nowMs: number): string[] {

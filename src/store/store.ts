@@ -7,6 +7,7 @@ import { DeviceTokens } from './device-tokens.js';
 import { Devices } from './devices.js';
 import { PendingRequests } from './pending-requests.js';
 import { ProviderStates } from './provider-states.js';
+import { RetiredTokens } from './retired-tokens.js';
 import { Sessions } from './sessions.js';
 import { SystemEvents } from './system-events.js';
 import { Transcripts } from './transcripts.js';
@@ -16,6 +17,7 @@ export class Store {
   readonly db: Db;
   readonly devices: Devices;
   readonly tokens: DeviceTokens;
+  readonly retiredTokens: RetiredTokens;
   readonly pending: PendingRequests;
   readonly audit: AuditLog;
   readonly sessions: Sessions;
@@ -30,6 +32,7 @@ export class Store {
     this.db = db;
     this.devices = new Devices(db);
     this.tokens = new DeviceTokens(db);
+    this.retiredTokens = new RetiredTokens(db);
     this.pending = new PendingRequests(db);
     this.audit = new AuditLog(db);
     this.sessions = new Sessions(db);

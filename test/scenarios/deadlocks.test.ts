@@ -150,7 +150,7 @@ describe('PD-OPAQUE-CLOSE', () => {
     const mismatch = await rawConnect(gw.url, cases[7]!.spec);
     assert.equal(
       mismatch.response!.error.message,
-      `unauthorized: device token mismatch (rotate/reissue device token); run clawgate devices rotate --device ${short} --role operator on the gateway host (this device picks the new token up on its next connect), or connect with the gateway token`,
+      `unauthorized: device token mismatch (rotate/reissue device token); the presented token is not one this gateway issued to device ${short} (or it was retired too long ago to be remembered); connect once with the gateway token to get a fresh one, or on the gateway host run clawgate devices revoke --device ${short} --role operator, then approve the request this device makes on its next connect`,
     );
   });
 

@@ -58,6 +58,7 @@ describe('DT-CACHE-WIPE', () => {
     assert.equal(rotated.payload.delivery, 'next-connect');
     assert.equal(rotated.payload.token, undefined);
     assert.equal(tokenRow(gw.stateDir, cliId)!.token_hash, null, 'the old token hash is gone at once');
+    // The CLI holds the gateway token: one invocation converges, and no request is left behind.
 
     const run = await runCli(['health'], { stateDir: gw.stateDir });
     assert.equal(run.code, 0, run.stderr);
@@ -69,24 +70,78 @@ describe('DT-CACHE-WIPE', () => {
     assert.equal(pendingRows(gw.stateDir).length, 0);
   });
 
-  test('DT-CACHE-WIPE: a token rotated over RPC reaches the device on its next signed connect even without the gateway token', async () => {
+  test('DT-CACHE-WIPE: rotated over RPC, a CLI without the gateway token is refused as rotated (exit 5, cache untouched, one stable request); approved, it converges', async () => {
     const noToken = cliStateDir(gw, { copyIdentityFrom: gw.stateDir });
     dirs.push(noToken);
-    const before = cachedToken(noToken)!;
+    const devBefore = deviceRow(gw.stateDir, cliId)!;
     const ws = await adminConnection();
     const rotated = await rpc(ws, 'device.token.rotate', { deviceId: cliId, role: 'operator' });
     ws.close();
     assert.equal(rotated.ok, true, JSON.stringify(rotated.error));
 
+    const cacheBytes = readFileSync(tokenCachePath(noToken));
+    const denied = await runCli(['health'], { stateDir: noToken });
+    assert.equal(denied.code, 5, `${denied.stdout}\n${denied.stderr}`);
+    assert.match(denied.stderr, /^error: device token rotated at \d{4}-\d\d-\d\dT[\d:.]+Z: the operator token this device presented/);
+    const short = /clawgate devices approve ([0-9a-f]{8}), or connect once with the gateway token/.exec(denied.stderr)?.[1];
+    assert.ok(short, `the error names the approve command and the gateway-token fix: ${denied.stderr}`);
+    assert.ok(readFileSync(tokenCachePath(noToken)).equals(cacheBytes), 'the cache file is byte-for-byte unchanged');
+    // A retry names the same request: one stable request, nothing re-minted.
+    const retry = await runCli(['health'], { stateDir: noToken });
+    assert.equal(retry.code, 5, retry.stderr);
+    assert.ok(retry.stderr.includes(`clawgate devices approve ${short}`), retry.stderr);
+    assert.deepEqual(pendingRows(gw.stateDir).map((p) => [p.device_id, p.request_id.slice(0, 8)]), [[cliId, short]]);
+    assert.equal(tokenRow(gw.stateDir, cliId)!.token_hash, null, 'no token minted for the rotated cache');
+
+    // The owner approves from another admin client (the host CLI here shares this device's identity).
+    const owner = await adminConnection();
+    const approved = await rpc(owner, 'device.pair.approve', { requestId: short });
+    owner.close();
+    assert.equal(approved.ok, true, JSON.stringify(approved.error));
     const run = await runCli(['health'], { stateDir: noToken });
     assert.equal(run.code, 0, run.stderr);
-    const after = cachedToken(noToken)!;
-    assert.notEqual(after, before);
-    assert.equal(sha256Hex(after), tokenRow(gw.stateDir, cliId)!.token_hash);
+    const fresh = cachedToken(noToken)!;
+    assert.equal(sha256Hex(fresh), tokenRow(gw.stateDir, cliId)!.token_hash);
+    const devAfter = deviceRow(gw.stateDir, cliId)!;
+    for (const key of ['device_id', 'public_key', 'roles', 'approved_scopes', 'created_at_ms'] as const) {
+      assert.equal(devAfter[key], devBefore[key], `device record ${key} kept by the approval`);
+    }
     // The host CLI (gateway token available) converges from its now stale cache in one invocation too.
     const host = await runCli(['health'], { stateDir: gw.stateDir });
     assert.equal(host.code, 0, host.stderr);
     assert.equal(sha256Hex(cachedToken(gw.stateDir)!), tokenRow(gw.stateDir, cliId)!.token_hash);
+  });
+
+  test("DT-CACHE-WIPE: rotated through the CLI's store fallback, the old token is refused without the gateway token and converges with it", async () => {
+    const noToken = cliStateDir(gw, { copyIdentityFrom: gw.stateDir });
+    dirs.push(noToken);
+    const devBefore = deviceRow(gw.stateDir, cliId)!;
+    // A wrong --token makes the gateway refuse the RPC path: the CLI acts on the store directly and says so.
+    const rotate = await runCli(['--token', 'a-wrong-gateway-token-0123456789abcdef', 'devices', 'rotate', '--device', cliId.slice(0, 12), '--role', 'operator'], { stateDir: gw.stateDir });
+    assert.equal(rotate.code, 0, rotate.stderr);
+    assert.match(rotate.stderr, /acting on the store directly/);
+
+    const cacheBytes = readFileSync(tokenCachePath(noToken));
+    const denied = await runCli(['health'], { stateDir: noToken });
+    assert.equal(denied.code, 5, denied.stderr);
+    assert.match(denied.stderr, /^error: device token rotated at /);
+    assert.ok(readFileSync(tokenCachePath(noToken)).equals(cacheBytes), 'the cache is not deleted');
+
+    const stale = cachedToken(gw.stateDir)!;
+    const run = await runCli(['health'], { stateDir: gw.stateDir });
+    assert.equal(run.code, 0, run.stderr);
+    const fresh = cachedToken(gw.stateDir)!;
+    assert.notEqual(fresh, stale);
+    assert.equal(sha256Hex(fresh), tokenRow(gw.stateDir, cliId)!.token_hash);
+    const devAfter = deviceRow(gw.stateDir, cliId)!;
+    for (const key of ['device_id', 'public_key', 'roles', 'approved_scopes', 'created_at_ms', 'approved_at_ms'] as const) {
+      assert.equal(devAfter[key], devBefore[key], `device record ${key} untouched`);
+    }
+    // The stable request the refused copy made is still waiting; the owner rejects it (from another admin client:
+    // the host CLI shares this device's identity), which leaves the store clean for the next test.
+    const owner = await adminConnection();
+    for (const p of pendingRows(gw.stateDir)) assert.equal((await rpc(owner, 'device.pair.reject', { requestId: p.request_id })).ok, true);
+    owner.close();
   });
 
   test('DT-CACHE-WIPE: a token replaced in the store: without a gateway token exit 4 with the fix and an untouched cache; with it, one invocation converges', async () => {
@@ -100,7 +155,7 @@ describe('DT-CACHE-WIPE', () => {
     const denied = await runCli(['health'], { stateDir: noToken });
     assert.equal(denied.code, 4, `${denied.stdout}\n${denied.stderr}`);
     assert.match(denied.stderr, /^error: unauthorized: device token mismatch \(rotate\/reissue device token\)/);
-    assert.match(denied.stderr, new RegExp(`run clawgate devices rotate --device ${cliId.slice(0, 12)} --role operator on the gateway host`));
+    assert.match(denied.stderr, new RegExp(`connect once with the gateway token to get a fresh one, or on the gateway host run clawgate devices revoke --device ${cliId.slice(0, 12)} --role operator`));
     assert.ok(readFileSync(tokenCachePath(noToken)).equals(cacheBytes), 'the cache file is byte-for-byte unchanged');
     assert.equal(pendingRows(gw.stateDir).length, 0, 'a token failure creates no pairing request');
 
@@ -187,11 +242,16 @@ describe('DT-SPLIT-STORE', () => {
     assert.ok(token, 'the next run wrote the cache');
     assert.equal(sha256Hex(token), tokenRow(gw.stateDir, id)!.token_hash);
 
-    // A later delivery (after a rotation) crashes: the previous valid cache is still there, byte for byte.
+    // A later delivery (a rotation, then the owner approves the request it leads to) crashes: the previous
+    // cache is still there, byte for byte.
     const previous = readFileSync(tokenCachePath(dir));
     const ws = await adminConnection();
     assert.equal((await rpc(ws, 'device.token.rotate', { deviceId: id, role: 'operator' })).ok, true);
     ws.close();
+    const refused = await runCli(['health'], { stateDir: dir });
+    assert.equal(refused.code, 5, refused.stderr);
+    const again = pendingRows(gw.stateDir).find((p) => p.device_id === id)!;
+    assert.equal((await runCli(['devices', 'approve', again.request_id.slice(0, 8)], { stateDir: gw.stateDir })).code, 0);
     const crashedAgain = await runCli(['health'], { stateDir: dir, env: crash });
     assert.equal(crashedAgain.code, null, `the process was killed: ${crashedAgain.stderr}`);
     assertCacheSound(dir, previous);

@@ -104,7 +104,7 @@ describe('DT-RETRY-STORM', () => {
     const [err] = await terminal;
     const afterRevoke = made() - 1;
     assert.ok(afterRevoke >= 1 && afterRevoke <= MAX_AUTH_ATTEMPTS, `attempts after the revocation: ${afterRevoke}`);
-    assert.equal(err.code, 'PAIRING_REQUIRED');
+    assert.equal(err.code, 'DEVICE_TOKEN_REVOKED', 'refused as revoked, not as a role upgrade');
     const short = /clawgate devices approve ([0-9a-f]{8})/.exec(err.message)?.[1];
     assert.ok(short, `the terminal error names the command to run: ${err.message}`);
 

@@ -61,7 +61,7 @@ describe('SL-PLACEHOLDER-AND-ECHO', () => {
     still.ws.close();
   });
 
-  test("SL-PLACEHOLDER-AND-ECHO: an admin who rotates another device's token gets no bearer (delivery next-connect); the device gets it on its next connect", async () => {
+  test("SL-PLACEHOLDER-AND-ECHO: an admin who rotates another device's token gets no bearer; the old token is refused as rotated, the gateway token converges", async () => {
     const admin = makeDevice();
     const other = makeDevice();
     const adminToken = await pair(admin, ['operator.admin']);
@@ -80,11 +80,14 @@ describe('SL-PLACEHOLDER-AND-ECHO', () => {
     assert.equal(res.payload.delivery, 'next-connect');
     assert.equal(res.payload.token, undefined);
     assert.deepEqual(tokenShaped(res.payload), [], 'nothing token-shaped in the response');
-    assert.equal(tokenRow(gw.stateDir, other.deviceId)!.token_hash, null, 'issued, waiting for the device');
-    assert.deepEqual(await live.closed, { code: 4001, reason: 'device token rotated: reconnect to receive the new token' });
+    assert.equal(tokenRow(gw.stateDir, other.deviceId)!.token_hash, null, 'the old token is retired at once');
+    assert.deepEqual(await live.closed, { code: 4001, reason: 'device token rotated: reconnect with the gateway token, or approve the request it then makes' });
 
-    // Its next signed connect (no gateway token) delivers the new token, once.
-    const next = await rawConnect(gw.url, { device: other, auth: { deviceToken: oldToken }, scopes: ['operator.read'] });
+    // The old token alone is refused as rotated (never re-minted); with the gateway token it converges in one connect.
+    const refused = await rawConnect(gw.url, { device: other, auth: { deviceToken: oldToken }, scopes: ['operator.read'] });
+    assert.equal(refused.response?.error.details.code, 'DEVICE_TOKEN_ROTATED');
+    await refused.closed;
+    const next = await rawConnect(gw.url, { device: other, auth: { token: gw.token!, deviceToken: oldToken }, scopes: ['operator.read'] });
     assert.equal(next.response?.ok, true, JSON.stringify(next.response?.error));
     const fresh: string = next.response!.payload.auth.deviceToken;
     assert.notEqual(fresh, oldToken);
@@ -97,7 +100,7 @@ describe('SL-PLACEHOLDER-AND-ECHO', () => {
     after.ws.close();
   });
 
-  test("SL-PLACEHOLDER-AND-ECHO: `clawgate devices rotate` of another device prints no token, only that the device picks it up", async () => {
+  test("SL-PLACEHOLDER-AND-ECHO: `clawgate devices rotate` of another device prints no token, only that the old token is refused", async () => {
     const other = makeDevice();
     await pair(other, ['operator.read']);
     for (const json of [false, true]) {
@@ -110,7 +113,7 @@ describe('SL-PLACEHOLDER-AND-ECHO', () => {
         assert.equal(doc.token, undefined);
         assert.equal(doc.fingerprint, undefined);
       } else {
-        assert.equal(res.stdout.trim(), `Rotated: device ${other.deviceId.slice(0, 12)} receives its new operator token on its next connect; scopes operator.read`);
+        assert.equal(res.stdout.trim(), `Rotated: the old operator token of device ${other.deviceId.slice(0, 12)} is refused from now on; the device gets a new one by connecting with the gateway token, or after you approve the request it makes (clawgate devices approve); scopes operator.read`);
       }
     }
   });

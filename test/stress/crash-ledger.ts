@@ -113,13 +113,14 @@ export class Ledger {
           case 'rotated':
             return operator && live && token.token_hash === null && token.rotated_at_ms === s.atMs;
           case 'revoked':
-            return !operator && token !== undefined && token.token_hash === null && token.revoked_at_ms === s.atMs;
+            // Revocation retires the token and keeps the pairing record (its role stays).
+            return operator && token !== undefined && token.token_hash === null && token.revoked_at_ms === s.atMs;
           case 'holds':
             return operator && live && token.token_hash === s.hash;
         }
       };
       const loose = (k: DoubtKind): boolean => {
-        if (k === 'revoke') return !operator && token !== undefined && token.revoked_at_ms !== null && token.token_hash === null;
+        if (k === 'revoke') return operator && token !== undefined && token.revoked_at_ms !== null && token.token_hash === null;
         if (k === 'connect') return operator && live && token.token_hash !== null;
         return operator && live && token.token_hash === null;
       };

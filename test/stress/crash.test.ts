@@ -165,7 +165,8 @@ test(`crash: ${KILLS} SIGKILLs while a client approves, rotates and revokes; eve
       d.belief = 'holds';
       return true;
     } catch (err) {
-      if (err instanceof ClawgateError && err.code === 'PAIRING_REQUIRED' && typeof err.details['requestId'] === 'string') {
+      // Any cause that leaves a request (new device, rotated or revoked token) waits for the owner's approval.
+      if (err instanceof ClawgateError && err.kind === 'pairing' && typeof err.details['requestId'] === 'string') {
         d.requestId = err.details['requestId'];
         ledger.ackPending(id, d.requestId);
         d.belief = 'pending';

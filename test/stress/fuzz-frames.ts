@@ -98,14 +98,15 @@ export function mutatedConnect(r: Rng, token: string, pool: readonly TestDevice[
       if (r.chance(HUGE_PROBABILITY * 200)) return plan('huge client.id', { ...plain, tamper: (p) => setPath(p, ['client', 'id'], huge(r)) }, invalid);
       return { label: 'deep params', scopes: [], build: () => `{"type":"req","id":"c","method":"connect","params":${deepJson(r, r.int(1_000, 10_000))}}`, expect: invalid };
     case 9:
-      // A pool device without the token: pending, unless some fuzz call approved it meanwhile.
-      return plan('unpaired device', signed, { t: 'handshake', ok: true, codes: ['PAIRING_REQUIRED'] });
+      // A pool device without the token: pending, unless some fuzz call approved it meanwhile. A fuzz call may also
+      // have removed it, revoked or rotated its token, or left its request to expire: each is named by its own code.
+      return plan('unpaired device', signed, { t: 'handshake', ok: true, codes: ['PAIRING_REQUIRED', 'DEVICE_REMOVED', 'DEVICE_TOKEN_ROTATED', 'DEVICE_TOKEN_REVOKED', 'PAIRING_REQUEST_EXPIRED'] });
     case 10:
       return plan('device with token', { ...signed, auth: { token } }, HANDSHAKE_ANY);
     case 11:
       return plan('nonce mismatch', { ...signed, nonce: randomUUID() }, reject('DEVICE_AUTH_INVALID', 'device nonce mismatch'));
     case 12:
-      return plan('stale signature', { ...signed, signedAt: Date.now() - 10 * 60_000 }, reject('DEVICE_AUTH_INVALID', 'device signature expired'));
+      return plan('stale signature', { ...signed, signedAt: Date.now() - 10 * 60_000 }, reject('DEVICE_CLOCK_SKEW'));
     case 13:
       return plan('bad signature', { ...signed, tamper: (p) => setPath(p, ['device', 'signature'], randomBytes(64).toString('base64url')) }, reject('DEVICE_AUTH_INVALID', 'device signature invalid'));
     case 14: {

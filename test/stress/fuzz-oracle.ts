@@ -45,7 +45,16 @@ export const HANDSHAKE_CODES = [
   'AUTH_TOKEN_MISMATCH',
   'AUTH_DEVICE_TOKEN_MISMATCH',
   'AUTH_RATE_LIMITED',
+  'DEVICE_CLOCK_SKEW',
   'PAIRING_REQUIRED',
+  'DEVICE_TOKEN_ROTATED',
+  'DEVICE_TOKEN_REVOKED',
+  'DEVICE_REMOVED',
+  'DEVICE_KEY_CHANGED',
+  'PAIRING_ROLE_UPGRADE',
+  'PAIRING_SCOPE_UPGRADE',
+  'PAIRING_METADATA_UPGRADE',
+  'PAIRING_REQUEST_EXPIRED',
   'PAIRING_REFUSED',
 ] as const;
 
@@ -119,6 +128,22 @@ export function handshakeClose(code: string, message: string): { code: number; m
       return exactly(1008, 'invalid handshake: first request must be connect');
     case 'PAIRING_REQUIRED': {
       const re = /^pairing required: run clawgate devices approve [0-9a-f]{8}$/;
+      return { code: 1008, matches: (r) => re.test(r), expected: String(re) };
+    }
+    case 'DEVICE_TOKEN_ROTATED':
+    case 'DEVICE_TOKEN_REVOKED':
+    case 'DEVICE_REMOVED':
+    case 'DEVICE_KEY_CHANGED':
+    case 'PAIRING_ROLE_UPGRADE':
+    case 'PAIRING_SCOPE_UPGRADE':
+    case 'PAIRING_METADATA_UPGRADE':
+    case 'PAIRING_REQUEST_EXPIRED': {
+      // The cause first, then the words OpenClaw clients look for and the whole command.
+      const re = /^[a-z ]+; pairing required: run clawgate devices approve [0-9a-f]{8}$/;
+      return { code: 1008, matches: (r) => re.test(r), expected: String(re) };
+    }
+    case 'DEVICE_CLOCK_SKEW': {
+      const re = /^device signature expired \(clock skew [+-]\d+ s\)$/;
       return { code: 1008, matches: (r) => re.test(r), expected: String(re) };
     }
     default:

@@ -26,7 +26,7 @@ export const deviceTokenRotate = defineMethod({
 
 export const deviceTokenRevoke = defineMethod({
   name: 'device.token.revoke',
-  summary: 'Revoke the token for (device, role); the device must be approved again or prove the gateway token.',
+  summary: 'Revoke the token for (device, role), keeping the pairing record; the device is approved again or proves the gateway token.',
   params: Type.Object({ deviceId: Id, role: Role }, closed),
   result: Type.Object({ deviceId: Type.String(), role: Type.String(), revokedAtMs: Type.Integer({ minimum: 0 }) }),
   scope: 'operator.pairing',

@@ -51,7 +51,7 @@ export function renderPairingList(list: PairingList): string {
           clientLabel(d),
           d.roles.join(','),
           d.scopes.join(','),
-          d.tokens?.map((t) => `${t.role}:${t.revokedAtMs ? 'revoked' : t.awaitingDelivery ? 'issued' : 'active'}`).join(','),
+          d.tokens?.map((t) => `${t.role}:${t.revokedAtMs ? 'revoked' : t.awaitingDelivery ? 'issued' : t.fingerprint ? 'active' : 'rotated'}`).join(','),
           ago(d.lastSeenAtMs),
         ]),
       ),

@@ -12,7 +12,7 @@ type Revoked = { deviceId: string; role: string; revokedAtMs: number };
 export function register(devices: Command, ctx: () => CliContext): void {
   devices
     .command('revoke')
-    .description('revoke a device token; the device must be approved again')
+    .description('revoke a device token at once; the device keeps its pairing and gets a new token with the gateway token or after you approve its request')
     .requiredOption('--device <deviceId>', 'device id or unique prefix')
     .requiredOption('--role <role>', 'operator or node')
     .option('--json', 'print the result as JSON')

@@ -17,7 +17,7 @@ function collect(value: string, previous: string[] = []): string[] {
 export function register(devices: Command, ctx: () => CliContext): void {
   devices
     .command('rotate')
-    .description("issue a new device token; another device picks it up on its next connect, this CLI's own is cached")
+    .description("retire a device token at once; this CLI's own new token is cached, another device gets one by connecting with the gateway token or after you approve its request")
     .requiredOption('--device <deviceId>', 'device id or unique prefix')
     .requiredOption('--role <role>', 'operator or node')
     .option('--scope <scope>', 'scope for the new token (repeatable); defaults to the current ones', collect)
@@ -31,7 +31,7 @@ export function register(devices: Command, ctx: () => CliContext): void {
         (store) => rotateToken(store, params, LOCAL_OWNER, Date.now()),
       );
       const { token, ...shown } = result;
-      let note = `device ${result.deviceId.slice(0, 12)} receives its new ${result.role} token on its next connect`;
+      let note = `the old ${result.role} token of device ${result.deviceId.slice(0, 12)} is refused from now on; the device gets a new one by connecting with the gateway token, or after you approve the request it makes (clawgate devices approve)`;
       if (token) {
         const identity = loadOrCreateIdentity(c.paths.identityPath);
         if (identity.deviceId === result.deviceId) {
