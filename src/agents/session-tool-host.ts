@@ -7,6 +7,7 @@ import { agentModel, type ResolvedAgents } from './agent-config.js';
 import type { AgentRuntimeApi, RunAccepted, RunHooks, RunRequest, RunSnapshot, SessionSummary, StoredMessage } from './runtime-api.js';
 import { subagentReport } from './subagent-report.js';
 import type { SpawnRequest, ToolCaller, ToolHost } from './tools/tool.js';
+import { isUnmarkedUnreadable } from './wire-messages.js';
 
 /** The part of the runtime the session tools drive (the runtime passes itself). */
 export type ToolRuntime = Pick<AgentRuntimeApi, 'send' | 'wait' | 'sessions' | 'history'> & {
@@ -118,6 +119,7 @@ export class SessionToolHost implements ToolHost {
   }
 
   readHistory(_from: ToolCaller, req: { sessionKey: string; limit?: number }): StoredMessage[] {
-    return this.#d.runtime.history(req.sessionKey, req.limit ?? 20).filter((e) => e.excludedReason === null);
+    // An unreadable row nothing has marked yet stays visible (as its placeholder text), as in chat.history.
+    return this.#d.runtime.history(req.sessionKey, req.limit ?? 20).filter((e) => e.excludedReason === null || isUnmarkedUnreadable(e));
   }
 }

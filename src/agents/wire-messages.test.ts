@@ -88,3 +88,20 @@ test('history keeps the newest messages that fit the byte budget, oldest first',
   );
   assert.deepEqual(toWireHistory([], 10), []);
 });
+
+test('an unreadable entry nothing has marked is a wire-valid marker naming its place and row id, in its row role; a quarantined one is not shown', () => {
+  const unreadable = (role: 'user' | 'assistant' | 'tool', over: Partial<StoredMessage> = {}) =>
+    entry(role === 'tool' ? { role, toolCallId: '', name: '', text: '[unreadable transcript entry]', isError: true } : { role, text: '[unreadable transcript entry]' }, {
+      excludedReason: 'unreadable',
+      unreadable: true,
+      ...over,
+    });
+  const rows = [entry({ role: 'user', text: 'hi' }), unreadable('assistant'), unreadable('tool'), unreadable('user', { excludedReason: 'quarantined by doctor --fix at 2025-01-01T00:00:00.000Z: its body is not valid JSON' })];
+  const history = toWireHistory(rows);
+  assert.equal(history.length, 3);
+  for (const m of history) assert.ok(wire.check(m), JSON.stringify(m));
+  assert.deepEqual(history[1], { role: 'assistant', content: [{ type: 'text', text: `[entry 2 of this history could not be read (transcript row id ${rows[1]!.id}); run clawgate doctor to quarantine it]` }], timestamp: 1_700_000_000_000 });
+  assert.equal(history[2]!.role, 'toolResult');
+  assert.equal(history[2]!.isError, true);
+  assert.match((history[2]!.content[0] as { text: string }).text, new RegExp(`entry 3 of this history .*row id ${rows[2]!.id}`));
+});

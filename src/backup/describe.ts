@@ -1,4 +1,7 @@
 import type { Manifest, StoreCounts } from './manifest.js';
+import { describeAgentState } from './agent-state-diff.js';
+import { describeChannelPairing } from './channel-pairing-diff.js';
+import { describeCron } from './cron-diff.js';
 import { listText as list, type RollbackDiff } from './rollback-diff.js';
 
 /** "12.3 KiB" style size. */
@@ -39,8 +42,8 @@ function who(id: string, label: string): string {
 }
 
 
-/** Human lines for a rollback diff; secrets appear only as changed/unchanged. Empty when nothing differs. */
-export function describeDiff(d: RollbackDiff): string[] {
+/** Human lines for a rollback diff, every aggregate of the store; secrets appear only as changed/unchanged. Empty when nothing differs. */
+export function describeDiff(d: RollbackDiff, nowMs = Date.now()): string[] {
   const out: string[] = [];
   const section = (title: string, lines: string[]) => {
     if (lines.length > 0) out.push(`${title}:`, ...lines.map((l) => `  ${l}`));
@@ -55,11 +58,16 @@ export function describeDiff(d: RollbackDiff): string[] {
     ...d.tokens.restored.map((t) => `+ ${short(t.deviceId)} ${t.role}: comes back (${t.state})`),
     ...d.tokens.changed.map((t) => `~ ${short(t.deviceId)} ${t.role}: ${t.what.join('; ')}`),
   ]);
-  const nowMs = Date.now();
   section('Pending requests', [
     ...d.pending.dropped.map((p) => `- ${short(p.requestId)} from ${who(p.deviceId, p.label)} (${p.role}): dropped; the device asks again on its next connect`),
     ...d.pending.restored.map((p) => `+ ${short(p.requestId)} from ${who(p.deviceId, p.label)} (${p.role})${p.expiresAtMs <= nowMs ? ': expired, will be pruned' : ': comes back'}`),
   ]);
+  for (const [title, lines] of [...describeAgentState(d.agents, nowMs), ...describeCron(d.cron), ...describeChannelPairing(d.channels, nowMs)]) section(title, lines);
+  if (d.audit) {
+    section('Audit log', [
+      `~ ${plural(d.audit.current, 'event')} now, ${d.audit.backup} in the backup: the current log leaves the live store (it is kept with the replaced state.db)`,
+    ]);
+  }
   if (d.config === null) section('Config', ['the current clawgate.json cannot be parsed; it is replaced whole']);
   else
     section(

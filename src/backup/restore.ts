@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { StatePaths } from '../config/paths.js';
 import { acquireLock, type GatewayLock } from '../util/gateway-lock.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
@@ -46,8 +47,9 @@ function lockForRestore(paths: StatePaths, archive: string): GatewayLock {
 }
 
 /**
- * `backup restore`: with gateway.lock held, verify the archive into a staging dir inside the state dir,
- * compute what would roll back, and (only with `yes`) activate it, keeping the replaced state.
+ * `backup restore`: with gateway.lock held, verify the archive into a staging dir, compute what would roll
+ * back, and (only with `yes`) activate it, keeping the replaced state. Without `yes` no file of the state dir
+ * is created or changed (gateway.lock is held and released; a stale one is reclaimed).
  */
 export async function restoreBackup(paths: StatePaths, file: string, opts: RestoreOptions): Promise<RestoreResult> {
   const archive = resolve(file);
@@ -55,8 +57,14 @@ export async function restoreBackup(paths: StatePaths, file: string, opts: Resto
   const backupsDir = backupsDirOf(paths);
   let staging: string | undefined;
   try {
-    mkdirPrivate(backupsDir);
-    staging = mkdtempSync(`${backupsDir}/.restore-staging-`);
+    // Activation renames staged files into place, so they must be on the state dir's file system; a dry run
+    // stages in a private temp dir instead and leaves the state dir as it found it (no backups/ dir either).
+    if (opts.yes) {
+      mkdirPrivate(backupsDir);
+      staging = mkdtempSync(`${backupsDir}/.restore-staging-`);
+    } else {
+      staging = mkdtempSync(join(tmpdir(), 'clawgate-restore-staging-'));
+    }
     const verified = await verifyBackup(archive, staging, opts.limits ?? DEFAULT_LIMITS);
     await opts.onStaged?.();
     const diff = await rollbackDiff(paths, staging, verified.manifest);

@@ -4,8 +4,12 @@ import type { StatePaths } from '../config/paths.js';
 import { stateDirIdOf } from '../util/state-dir-id.js';
 import { diffConfig, readConfigForDiff, type ConfigChange } from './config-diff.js';
 import { CONFIG_ENTRY, DB_ENTRY, IDENTITY_ENTRY, TOKEN_CACHE_ENTRY, type Manifest } from './manifest.js';
-import { snapshotOf, type DeviceRow, type PendingRow, type StoreSnapshot, type TokenRow } from './store-snapshot.js';
+import { emptySnapshot, snapshotOf, type DeviceRow, type PendingRow, type StoreSnapshot, type TokenRow } from './store-snapshot.js';
+import { diffAgentState, type AgentStateDiff } from './agent-state-diff.js';
+import { diffChannelPairing, type ChannelPairingDiff } from './channel-pairing-diff.js';
+import { diffCron, type CronDiff } from './cron-diff.js';
 import { hashFile } from './files.js';
+import { copyStoreForReading } from './live-store-copy.js';
 
 /** A device whose pairing record differs between now and the backup. */
 export interface DeviceChange {
@@ -36,6 +40,14 @@ export interface RollbackDiff {
   devices: { removed: DeviceRow[]; restored: DeviceRow[]; changed: DeviceChange[] };
   tokens: { removed: TokenSummary[]; restored: TokenSummary[]; changed: TokenChange[] };
   pending: { dropped: PendingRow[]; restored: PendingRow[] };
+  /** Sessions and transcripts, provider marks, queued system events. */
+  agents: AgentStateDiff;
+  /** Cron jobs and their run history. */
+  cron: CronDiff;
+  /** Chat-channel DM approvals and pending codes. */
+  channels: ChannelPairingDiff;
+  /** The audit log's rows now and in the backup (the current log is kept with the replaced state.db). */
+  audit: { current: number; backup: number } | null;
   /** null when the current config file cannot be parsed: it is replaced whole. */
   config: ConfigChange[] | null;
   /** Identity files of this host's CLI (secrets: changed or not only). */
@@ -124,23 +136,38 @@ async function diffIdentity(paths: StatePaths, staging: string): Promise<Rollbac
   return out;
 }
 
-const EMPTY: StoreSnapshot = { schemaVersion: 0, devices: [], tokens: [], pending: [] };
-
-/** Compare the live state dir with a verified backup extracted into `staging`. Reads only. */
-export async function rollbackDiff(paths: StatePaths, staging: string, manifest: Manifest): Promise<RollbackDiff> {
-  let current: StoreSnapshot | undefined;
+function readCurrent(dbPath: string): StoreSnapshot | undefined {
+  if (!existsSync(dbPath)) return undefined;
+  let copy: ReturnType<typeof copyStoreForReading> | undefined;
   try {
-    current = existsSync(paths.dbPath) ? snapshotOf(paths.dbPath) : undefined;
+    copy = copyStoreForReading(dbPath);
+    return snapshotOf(copy.path);
   } catch {
-    current = undefined; // an unreadable store is replaced whole; everything in the backup comes back
+    return undefined; // an unreadable store is replaced whole; everything in the backup comes back
+  } finally {
+    copy?.dispose();
   }
+}
+
+/**
+ * Compare the live state dir with a verified backup extracted into `staging`. Reads only: the live store
+ * is read from a private copy, so not even a `-wal` or `-shm` appears beside it.
+ */
+export async function rollbackDiff(paths: StatePaths, staging: string, manifest: Manifest): Promise<RollbackDiff> {
+  const current = readCurrent(paths.dbPath);
   const backup = snapshotOf(join(staging, DB_ENTRY));
+  const cur = current ?? emptySnapshot();
   const curConfig = readConfigForDiff(paths.configPath);
   const bakConfig = readConfigForDiff(join(staging, CONFIG_ENTRY)) ?? {};
+  const auditDiffers = cur.audit.count !== backup.audit.count || cur.audit.maxId !== backup.audit.maxId;
   return {
     otherInstall: manifest.stateDirId !== stateDirIdOf(paths.stateDir),
     schemaVersion: { current: current?.schemaVersion ?? null, backup: backup.schemaVersion },
-    ...diffStore(current ?? EMPTY, backup),
+    ...diffStore(cur, backup),
+    agents: diffAgentState(cur, backup),
+    cron: diffCron(cur, backup),
+    channels: diffChannelPairing(cur, backup),
+    audit: auditDiffers ? { current: cur.audit.count, backup: backup.audit.count } : null,
     config: curConfig === undefined ? null : diffConfig(curConfig, bakConfig),
     identity: await diffIdentity(paths, staging),
   };

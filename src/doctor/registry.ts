@@ -12,6 +12,7 @@ import { portOwner } from './checks/port-owner.js';
 import { stateDirPermissions } from './checks/state-dir-permissions.js';
 import { storeIntegrity } from './checks/store-integrity.js';
 import { telegramChannel } from './checks/telegram-channel.js';
+import { transcriptIntegrity } from './checks/transcript-integrity.js';
 import type { DoctorCheck } from './types.js';
 
 /** Every doctor check, in report order (docs/doctor.md lists the same). */
@@ -20,6 +21,7 @@ export const CHECKS: readonly DoctorCheck[] = [
   stateDirPermissions,
   diskSpace,
   storeIntegrity,
+  transcriptIntegrity,
   gatewayLock,
   portOwner,
   gatewayToken,

@@ -111,3 +111,15 @@ test('exists tells a known key from an unknown one', (t) => {
   store.write(() => store.sessions.ensure({ key: 'agent:main:main', agentId: 'main', kind: 'main' }, 1));
   assert.equal(store.sessions.exists('agent:main:main'), true);
 });
+
+test('messageCount counts what history shows: excluded rows (orphans, quarantined) are kept but not counted, an unmarked unreadable row is', (t) => {
+  const store = tempStore(t);
+  store.sessions.ensure({ key: 'a', agentId: 'main', kind: 'other' }, 1);
+  const [, orphan, torn] = store.transcripts.append('a', 'r1', [{ role: 'user', text: 'hi' }, { role: 'user', text: 'later an orphan' }, { role: 'user', text: 'torn' }], 2);
+  store.transcripts.exclude(orphan!.id, 'orphan tool result');
+  store.db.prepare('UPDATE messages SET body = ? WHERE id = ?').run('{"role":', torn!.id);
+  assert.equal(store.sessions.get('a')?.messageCount, 2);
+  store.transcripts.exclude(torn!.id, 'quarantined: test');
+  assert.equal(store.sessions.get('a')?.messageCount, 1);
+  assert.equal(store.transcripts.count('a'), 3, 'every row is still there');
+});

@@ -5,7 +5,7 @@ import { nul } from './rows.js';
 /** Most sessions one list call returns (also the default). */
 export const MAX_SESSION_LIST = 1000;
 
-/** A session as stored: one row of `sessions` with the count of its transcript entries. */
+/** A session as stored: one row of `sessions` with the count of the transcript entries history shows (excluded rows not counted). */
 export interface SessionRecord {
   readonly key: string;
   readonly agentId: string;
@@ -67,7 +67,9 @@ function fromRow(r: Row): SessionRecord {
   };
 }
 
-const SELECT = `SELECT s.*, (SELECT count(*) FROM messages m WHERE m.session_key = s.session_key) AS message_count FROM sessions s`;
+// Entries history shows: excluded rows (orphans, quarantined rows) are kept but not counted; an unreadable
+// row nobody has marked yet is counted, as history shows a marker for it.
+const SELECT = `SELECT s.*, (SELECT count(*) FROM messages m WHERE m.session_key = s.session_key AND m.excluded_reason IS NULL) AS message_count FROM sessions s`;
 
 /** The sessions aggregate: one row per session key; its transcript is in `messages` (deleted with it). */
 export class Sessions {

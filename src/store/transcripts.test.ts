@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { tempStore } from '../../test/helpers/temp-store.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import type { Store } from './store.js';
-import { MAX_MESSAGE_TEXT_CHARS, MAX_TOOL_ARGUMENTS_CHARS, UNREADABLE_REASON } from './transcripts.js';
+import { findUnreadableRows, MAX_MESSAGE_TEXT_CHARS, MAX_TOOL_ARGUMENTS_CHARS, UNREADABLE_REASON } from './transcripts.js';
 
 const KEY = 'agent:main:main';
 
@@ -157,4 +157,17 @@ test('append is all or nothing', (t) => {
   const bad = { role: 'user', text: 'ok', extra: 1n } as unknown as { role: 'user'; text: string };
   assert.throws(() => store.transcripts.append(KEY, null, [{ role: 'user', text: 'first' }, bad], 1), TypeError);
   assert.equal(store.transcripts.count(KEY), 0);
+});
+
+test('findUnreadableRows names each unmarked row whose body cannot be read, and why; a marked row is left to its mark', (t) => {
+  const store = storeWithSession(t);
+  store.transcripts.append(KEY, null, [{ role: 'user', text: 'fine' }], 1);
+  const insert = store.db.prepare('INSERT INTO messages (session_key, role, body, created_at_ms, excluded_reason) VALUES (?, ?, ?, 2, ?) RETURNING id');
+  const torn = (insert.get(KEY, 'assistant', '{not json', null) as { id: number }).id;
+  const wrongRole = (insert.get(KEY, 'user', JSON.stringify({ role: 'assistant', text: 'x' }), null) as { id: number }).id;
+  insert.get(KEY, 'user', '{also torn', 'quarantined: earlier');
+  assert.deepEqual(findUnreadableRows(store.db), [
+    { id: torn, sessionKey: KEY, role: 'assistant', problem: 'its body is not valid JSON' },
+    { id: wrongRole, sessionKey: KEY, role: 'user', problem: 'its body says role "assistant", the row says "user"' },
+  ]);
 });

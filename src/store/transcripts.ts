@@ -37,8 +37,10 @@ export interface StoredMessage {
   readonly message: TranscriptMessage;
   /** Set when the entry is a synthetic tool result answering the assistant message with this id. */
   readonly repairOf: number | null;
-  /** Set when the entry is excluded from what providers see (orphan tool result). */
+  /** Set when the entry is excluded from what providers see (orphan tool result, unreadable, quarantined). */
   readonly excludedReason: string | null;
+  /** Set when the row's body cannot be read: `message` is a placeholder. */
+  readonly unreadable?: true;
 }
 
 /** Longest message text stored (1 MiB of characters); the rest is cut and a marker says how much. */
@@ -49,6 +51,8 @@ export const MAX_TOOL_ARGUMENTS_CHARS = 262_144;
 export const UNREADABLE_REASON = 'unreadable';
 /** What an unreadable row's text reads as in history. */
 export const UNREADABLE_TEXT = '[unreadable transcript entry]';
+/** How the reason of a row quarantined by `doctor --fix` starts (its body stays as it was, byte for byte). */
+export const QUARANTINE_REASON_PREFIX = 'quarantined';
 
 /** Options of `append`. */
 export interface AppendOptions {
@@ -108,14 +112,21 @@ export function boundMessage(m: TranscriptMessage): TranscriptMessage {
   return { ...m, text: boundText(m.text) };
 }
 
+/** Why a body cannot be read, or undefined when it is a transcript message of the row's role. */
+export function bodyProblem(role: string, body: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return 'its body is not valid JSON';
+  }
+  if (!bodyValidator.check(parsed)) return 'its body is not a transcript message';
+  return parsed.role === role ? undefined : `its body says role ${JSON.stringify(parsed.role)}, the row says ${JSON.stringify(role)}`;
+}
+
 /** Parse a body; undefined when it is not a transcript message of the row's role. */
 function readBody(row: Row): TranscriptMessage | undefined {
-  try {
-    const parsed: unknown = JSON.parse(row.body);
-    return bodyValidator.check(parsed) && parsed.role === row.role ? (parsed as TranscriptMessage) : undefined;
-  } catch {
-    return undefined;
-  }
+  return bodyProblem(row.role, row.body) === undefined ? (JSON.parse(row.body) as TranscriptMessage) : undefined;
 }
 
 function placeholder(role: string): TranscriptMessage {
@@ -135,7 +146,27 @@ function fromRow(r: Row): StoredMessage {
     message: message ?? placeholder(r.role),
     repairOf: r.repair_of,
     excludedReason: message ? r.excluded_reason : (r.excluded_reason ?? UNREADABLE_REASON),
+    ...(message ? {} : { unreadable: true as const }),
   };
+}
+
+/** A transcript row whose body cannot be read and that nothing has marked yet (doctor's transcript-integrity). */
+export interface UnreadableRow {
+  readonly id: number;
+  readonly sessionKey: string;
+  readonly role: string;
+  readonly problem: string;
+}
+
+/** Every unmarked row whose body cannot be read, in id order; reads bodies one at a time (a store may be large). */
+export function findUnreadableRows(db: Db): UnreadableRow[] {
+  const out: UnreadableRow[] = [];
+  const rows = db.prepare('SELECT id, session_key, role, body FROM messages WHERE excluded_reason IS NULL ORDER BY id').iterate() as Iterable<Pick<Row, 'id' | 'session_key' | 'role' | 'body'>>;
+  for (const r of rows) {
+    const problem = bodyProblem(r.role, r.body);
+    if (problem !== undefined) out.push({ id: r.id, sessionKey: r.session_key, role: r.role, problem });
+  }
+  return out;
 }
 
 // Provider order: a synthetic result (repair_of set) sorts right after the assistant message it answers.
