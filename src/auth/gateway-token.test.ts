@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
+import { ClawgateError } from '../protocol/error-catalogue.js';
 import { resolveGatewayToken } from './gateway-token.js';
 import { Secret } from './secret.js';
 import { constantTimeEqual, hashToken, mintToken, tokenMatchesHash } from './tokens.js';
@@ -31,4 +32,19 @@ test('tokens are 43-char base64url, stored as hashes, compared in constant time'
   assert.ok(!tokenMatchesHash(t, 'not-hex'));
   assert.ok(constantTimeEqual('a', 'a'));
   assert.ok(!constantTimeEqual('a', 'ab'));
+});
+
+test('a redacted placeholder offered as the gateway token is refused by name, from any source, with where the real one lives', () => {
+  const cases = [
+    { inputs: { flag: '[redacted]' }, source: 'flag', names: /--token/ },
+    { inputs: { env: { CLAWGATE_GATEWAY_TOKEN: '[redacted 43 chars]' } }, source: 'env', names: /CLAWGATE_GATEWAY_TOKEN/ },
+    { inputs: { config: '[redacted 43 chars]' }, source: 'config', names: /gateway\.auth\.token.*clawgate gateway token rotate/ },
+  ] as const;
+  for (const c of cases) {
+    assert.throws(
+      () => resolveGatewayToken(c.inputs),
+      (err: unknown) => err instanceof ClawgateError && err.code === 'SECRET_IS_PLACEHOLDER' && err.details['source'] === c.source && c.names.test(err.message) && /redacted placeholder/.test(err.message),
+      c.source,
+    );
+  }
 });

@@ -63,6 +63,14 @@ export function describeDiff(d: RollbackDiff, nowMs = Date.now()): string[] {
     ...d.pending.restored.map((p) => `+ ${short(p.requestId)} from ${who(p.deviceId, p.label)} (${p.role})${p.expiresAtMs <= nowMs ? ': expired, will be pruned' : ': comes back'}`),
   ]);
   for (const [title, lines] of [...describeAgentState(d.agents, nowMs), ...describeCron(d.cron), ...describeChannelPairing(d.channels, nowMs)]) section(title, lines);
+  section(
+    'Retired device tokens',
+    d.retiredTokens.map((r) =>
+      r.current > r.backup
+        ? `- device ${short(r.deviceId)}: ${plural(r.current - r.backup, 'retired token')} (rotated or revoked since the backup) forgotten: presented again, they read as unknown tokens (still refused), not as retired`
+        : `+ device ${short(r.deviceId)}: ${plural(r.backup - r.current, 'retired token')} remembered again`,
+    ),
+  );
   if (d.audit) {
     section('Audit log', [
       `~ ${plural(d.audit.current, 'event')} now, ${d.audit.backup} in the backup: the current log leaves the live store (it is kept with the replaced state.db)`,

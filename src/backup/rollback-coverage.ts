@@ -8,6 +8,7 @@ import type { StoreSnapshot } from './store-snapshot.js';
 export const ROLLBACK_COVERAGE: Readonly<Record<string, keyof Omit<StoreSnapshot, 'schemaVersion'>>> = {
   devices: 'devices',
   device_tokens: 'tokens',
+  retired_device_tokens: 'retiredTokens',
   pending_requests: 'pending',
   sessions: 'sessions',
   messages: 'sessions',

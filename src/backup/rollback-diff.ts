@@ -46,6 +46,8 @@ export interface RollbackDiff {
   cron: CronDiff;
   /** Chat-channel DM approvals and pending codes. */
   channels: ChannelPairingDiff;
+  /** Devices whose remembered retired tokens differ: how many now and in the backup. */
+  retiredTokens: Array<{ deviceId: string; current: number; backup: number }>;
   /** The audit log's rows now and in the backup (the current log is kept with the replaced state.db). */
   audit: { current: number; backup: number } | null;
   /** null when the current config file cannot be parsed: it is replaced whole. */
@@ -167,6 +169,10 @@ export async function rollbackDiff(paths: StatePaths, staging: string, manifest:
     agents: diffAgentState(cur, backup),
     cron: diffCron(cur, backup),
     channels: diffChannelPairing(cur, backup),
+    retiredTokens: [...new Set([...cur.retiredTokens.keys(), ...backup.retiredTokens.keys()])]
+      .sort()
+      .map((deviceId) => ({ deviceId, current: cur.retiredTokens.get(deviceId) ?? 0, backup: backup.retiredTokens.get(deviceId) ?? 0 }))
+      .filter((r) => r.current !== r.backup),
     audit: auditDiffers ? { current: cur.audit.count, backup: backup.audit.count } : null,
     config: curConfig === undefined ? null : diffConfig(curConfig, bakConfig),
     identity: await diffIdentity(paths, staging),

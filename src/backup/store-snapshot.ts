@@ -133,6 +133,8 @@ export interface StoreSnapshot {
   systemEvents: Map<string, Set<number>>;
   channelCodes: ChannelCodeRow[];
   channelSenders: ChannelSenderRow[];
+  /** Retired token hashes remembered per device id (rotated, revoked or removed tokens). */
+  retiredTokens: Map<string, number>;
   /** Audit log rows (count) and the newest id. */
   audit: { count: number; maxId: number };
 }
@@ -151,6 +153,7 @@ export function emptySnapshot(): StoreSnapshot {
     systemEvents: new Map(),
     channelCodes: [],
     channelSenders: [],
+    retiredTokens: new Map(),
     audit: { count: 0, maxId: 0 },
   };
 }
@@ -233,6 +236,9 @@ export function snapshotOf(path: string): StoreSnapshot {
       'channel_allowed_senders',
       'SELECT channel, sender_id AS senderId, sender_name AS senderName FROM channel_allowed_senders ORDER BY channel, sender_id',
     );
+    if (hasTable(db, 'retired_device_tokens')) {
+      snap.retiredTokens = new Map(db.prepare('SELECT device_id, count(*) FROM retired_device_tokens GROUP BY device_id').raw().all() as Array<[string, number]>);
+    }
     if (hasTable(db, 'audit_events')) snap.audit = db.prepare('SELECT count(*) AS count, COALESCE(max(id), 0) AS maxId FROM audit_events').get() as StoreSnapshot['audit'];
     return snap;
   } finally {

@@ -94,3 +94,17 @@ test('a config that already holds a weak token stays readable, and gateway token
   assert.notEqual(JSON.parse(readFileSync(path, 'utf8')).gateway.auth.token, 'changeme');
   assert.equal((await cli(dir, 'config', 'set', 'gateway.port', '19003')).code, 0);
 });
+
+test('config set refuses the redacted placeholder that config get prints, naming it, and leaves the file unchanged', async (t) => {
+  const dir = tempStateDir(t);
+  assert.equal((await cli(dir, 'config', 'set', 'models.providers.oa.api', 'openai-completions')).code, 0);
+  const path = join(dir, 'clawgate.json');
+  const before = readFileSync(path);
+  for (const [key, value] of [['gateway.auth.token', '[redacted 43 chars]'], ['models.providers.oa.apiKey', '[redacted 51 chars]']] as const) {
+    const r = await cli(dir, 'config', 'set', key, value);
+    assert.equal(r.code, 2, key);
+    assert.match(r.err, new RegExp(`${key.replace(/\./g, '\\.')}: this is a redacted placeholder`), key);
+    assert.doesNotMatch(r.err, /refuses this token/, 'not reported as a weak token');
+    assert.deepEqual(readFileSync(path), before);
+  }
+});
