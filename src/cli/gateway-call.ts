@@ -4,6 +4,7 @@ import { TokenCache } from '../client/token-cache.js';
 import type { MethodDef, ResultOf } from '../protocol/methods/define.js';
 import type { CliContext } from './context.js';
 import { resolveTarget, type GatewayTarget } from './gateway-target.js';
+import { inCliTerms } from './token-refusal.js';
 
 /** Set to 1 (the test helpers that run the CLI do) to check every result against its method's definition. */
 export const VALIDATE_RESULTS_ENV = 'CLAWGATE_VALIDATE_RESULTS';
@@ -35,7 +36,11 @@ export async function withGateway<T>(
     timeoutMs: ctx.timeoutMs,
     validateResults: ctx.io.env[VALIDATE_RESULTS_ENV] === '1',
   });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (err) {
+    throw inCliTerms(err, target, ctx.paths.configPath);
+  }
   try {
     return await fn(client, target);
   } finally {

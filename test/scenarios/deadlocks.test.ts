@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fingerprintOf } from '../../src/auth/secret.js';
 import { randomToken, runCli, startGateway, type RunningGateway } from '../helpers/gateway-process.js';
 import { makeDevice, rawConnect, type ConnectSpec } from '../helpers/raw-client.js';
 import { auditRows, cleanup, cliDeviceId, cliStateDir, deviceRows, pendingRows, sha256Hex, tokenRow } from '../helpers/scenario-support.js';
@@ -73,7 +74,13 @@ describe('PD-BOOTSTRAP-DEADLOCK', () => {
       writeFileSync(configPath, JSON.stringify({ gateway: { port: gw.port, auth: { mode: 'token', token: randomToken() } } }), { mode: 0o600 });
       const health = await runCli(['health'], { stateDir: gw.stateDir });
       assert.equal(health.code, 4, 'the gateway refuses this CLI');
-      assert.match(health.stderr, /^error: unauthorized: gateway token mismatch \(set gateway\.remote\.token to match gateway\.auth\.token\)/);
+      // In this CLI's own terms (outside-findings rule 8): the source it used, never OpenClaw's gateway.remote.token.
+      assert.match(health.stderr, /^error: the gateway refused the gateway token from gateway\.auth\.token in .*clawgate\.json \(sha256:[0-9a-f]+\): it is not the gateway's token; set gateway\.auth\.token in .*clawgate\.json to the gateway's token/);
+      assert.doesNotMatch(health.stderr, /gateway\.remote\.token/);
+      const viaEnv = await runCli(['health'], { stateDir: gw.stateDir, env: { CLAWGATE_GATEWAY_TOKEN: randomToken() } });
+      assert.match(viaEnv.stderr, /^error: the gateway refused the gateway token from CLAWGATE_GATEWAY_TOKEN \(sha256:[0-9a-f]+\).*set CLAWGATE_GATEWAY_TOKEN to the gateway's token, or unset it/);
+      const viaFlag = await runCli(['health', '--token', randomToken()], { stateDir: gw.stateDir });
+      assert.match(viaFlag.stderr, /^error: the gateway refused the gateway token from --token \(sha256:[0-9a-f]+\).*--profile NAME/);
 
       const device = makeDevice();
       const requestId = await remotePairingRequest({ device });
@@ -81,7 +88,7 @@ describe('PD-BOOTSTRAP-DEADLOCK', () => {
       assert.equal(approve.code, 0, approve.stderr);
       assert.equal(
         approve.stderr,
-        `note: the gateway refused this CLI (AUTH_TOKEN_MISMATCH: unauthorized: gateway token mismatch (set gateway.remote.token to match gateway.auth.token)); acting on the store directly (${join(gw.stateDir, 'state.db')})\n`,
+        `note: the gateway refused this CLI (AUTH_TOKEN_MISMATCH: the gateway refused the gateway token from gateway.auth.token in ${join(realpathSync(gw.stateDir), 'clawgate.json')} (${fingerprintOf(JSON.parse(readFileSync(configPath, 'utf8')).gateway.auth.token)}): it is not the gateway's token); acting on the store directly (${join(gw.stateDir, 'state.db')})\n`,
       );
       assert.equal(approve.stdout.trim(), `Approved ${device.deviceId} (${requestId}); it receives its device token on its next connect`);
       assert.deepEqual(auditRows(gw.stateDir, ['pairing.approved'], device.deviceId).map((a) => a.actor), ['cli-local']);
