@@ -4,14 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { Secret } from '../auth/secret.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { defineMethod } from '../protocol/methods/define.js';
 import { health } from '../protocol/methods/gateway-info.js';
 import { useInProcessGateway } from '../../test/helpers/in-process.js';
 import { freePort } from '../../test/helpers/gateway-process.js';
-import { HEALTH_WITH_TEXT_OK, standInGateway } from '../../test/helpers/stand-in-gateway.js';
+import { challengeServer, HEALTH_WITH_TEXT_OK, standInGateway } from '../../test/helpers/stand-in-gateway.js';
 import { GatewayClient, type ClientOptions } from './gateway-client.js';
 import { loadOrCreateIdentity, type DeviceIdentity } from './identity.js';
 import { resultValidator } from './result-check.js';
@@ -49,24 +49,10 @@ function isCode(code: string, ...parts: (string | RegExp)[]) {
  * A tiny stand-in gateway of our own: it sends the challenge and then does only what `onConnect`
  * says with the connect request (nothing, by default); later requests are never answered.
  */
-async function silentServer(t: TestContext, onConnect?: (ws: WebSocket, id: string) => void): Promise<string> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise<void>((res) => wss.once('listening', () => res()));
-  wss.on('connection', (ws) => {
-    ws.send(JSON.stringify({ type: 'event', event: 'connect.challenge', payload: { nonce: 'n-1', ts: Date.now() } }));
-    ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as { method?: string; id: string };
-      if (frame.method === 'connect') onConnect?.(ws, frame.id);
-    });
+function silentServer(t: TestContext, onConnect?: (ws: WebSocket, id: string) => void): Promise<string> {
+  return challengeServer(t, (ws, frame) => {
+    if (frame.method === 'connect') onConnect?.(ws, frame.id);
   });
-  t.after(
-    () =>
-      new Promise<void>((res) => {
-        for (const ws of wss.clients) ws.terminate();
-        wss.close(() => res());
-      }),
-  );
-  return `ws://127.0.0.1:${(wss.address() as { port: number }).port}`;
 }
 
 const helloOk = (ws: WebSocket, id: string) => ws.send(JSON.stringify({ type: 'res', id, ok: true, payload: { type: 'hello-ok', protocol: 3 } }));
