@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -113,15 +113,21 @@ const EXPECTED: ReadonlyArray<[string, RegExp]> = [
   ['audit log', /Audit log:\n {2}~ 1 event now, 0 in the backup: the current log leaves the live store/],
 ];
 
-test('restore without --yes names what rolls back in every aggregate and leaves every file of the state dir as it was', async (t) => {
+/** A state dir whose store holds the backup-time state, and where its archive goes. */
+function seededStateDir(t: TestContext, suffix: string) {
   const stateDir = makeStateDir({ gateway: { auth: { mode: 'none' } } });
   t.after(() => rmSync(stateDir, { recursive: true, force: true }));
   const dbPath = join(stateDir, 'state.db');
   const seed = Store.open(dbPath);
   seedBackupState(seed);
   seed.close();
-  const archive = join(stateDir, '..', `${stateDir.split('/').pop()}-b.tar.gz`);
+  const archive = join(stateDir, '..', `${stateDir.split('/').pop()}-${suffix}.tar.gz`);
   t.after(() => rmSync(archive, { force: true }));
+  return { stateDir, dbPath, archive };
+}
+
+test('restore without --yes names what rolls back in every aggregate and leaves every file of the state dir as it was', async (t) => {
+  const { stateDir, dbPath, archive } = seededStateDir(t, 'b');
   const made = await runCli(['backup', 'create', '--out', archive], { stateDir });
   assert.equal(made.code, 0, made.stderr);
   const later = Store.open(dbPath);
@@ -143,14 +149,7 @@ test('restore without --yes names what rolls back in every aggregate and leaves 
 });
 
 test('restore without --yes reads a store that a live writer holds in WAL mode without touching its -wal or -shm', async (t) => {
-  const stateDir = makeStateDir({ gateway: { auth: { mode: 'none' } } });
-  t.after(() => rmSync(stateDir, { recursive: true, force: true }));
-  const dbPath = join(stateDir, 'state.db');
-  const seed = Store.open(dbPath);
-  seedBackupState(seed);
-  seed.close();
-  const archive = join(stateDir, '..', `${stateDir.split('/').pop()}-w.tar.gz`);
-  t.after(() => rmSync(archive, { force: true }));
+  const { stateDir, dbPath, archive } = seededStateDir(t, 'w');
   assert.equal((await runCli(['backup', 'create', '--out', archive], { stateDir })).code, 0);
 
   // A writer that keeps its changes in the WAL (no checkpoint) and stays open while restore runs.

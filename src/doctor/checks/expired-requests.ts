@@ -1,10 +1,6 @@
-import { chmodSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import { AuditLog } from '../../store/audit.js';
-import { BUSY_TIMEOUT_MS } from '../../store/database.js';
-import { SCHEMA_VERSION } from '../../store/migrations.js';
 import { PendingRequests } from '../../store/pending-requests.js';
-import { backupPathFor } from '../backup.js';
+import { withStoreForFix } from '../backup.js';
 import { withReadOnlyStore } from '../read-only-store.js';
 import type { DoctorCheck, FixApplied } from '../types.js';
 import { finding } from '../types.js';
@@ -14,25 +10,18 @@ const ACTOR = 'cli-local';
 
 /** Delete expired pending requests (one 'pairing.expired' audit row each), after an online backup of state.db. */
 function pruneExpired(dbPath: string, nowMs: number): FixApplied {
-  const db = new Database(dbPath, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
-  try {
-    if (db.pragma('user_version', { simple: true }) !== SCHEMA_VERSION) throw new Error('store schema is not current; start the gateway once to migrate it');
-    const backup = backupPathFor(dbPath, nowMs);
-    db.prepare('VACUUM INTO ?').run(backup);
-    chmodSync(backup, 0o600);
+  const { result: removed, backup } = withStoreForFix(dbPath, nowMs, (db) => {
     const pending = new PendingRequests(db);
     const audit = new AuditLog(db);
-    const removed = db
+    return db
       .transaction(() => {
         const rows = pending.pruneExpired(nowMs);
         for (const p of rows) audit.append({ tsMs: nowMs, kind: 'pairing.expired', deviceId: p.deviceId, requestId: p.requestId, role: p.role, actor: ACTOR, reason: 'doctor --fix' });
         return rows.length;
       })
       .immediate();
-    return { action: `deleted ${removed} expired pending request${removed === 1 ? '' : 's'} (audited as pairing.expired)`, backup };
-  } finally {
-    db.close();
-  }
+  });
+  return { action: `deleted ${removed} expired pending request${removed === 1 ? '' : 's'} (audited as pairing.expired)`, backup };
 }
 
 /** expired-requests: rows in pending_requests past expires_at_ms (invisible to clients, kept until pruned). */

@@ -1,9 +1,5 @@
-import { chmodSync } from 'node:fs';
-import Database from 'better-sqlite3';
-import { BUSY_TIMEOUT_MS } from '../../store/database.js';
-import { SCHEMA_VERSION } from '../../store/migrations.js';
 import { bodyProblem, findUnreadableRows, QUARANTINE_REASON_PREFIX, Transcripts, type UnreadableRow } from '../../store/transcripts.js';
-import { backupPathFor } from '../backup.js';
+import { withStoreForFix } from '../backup.js';
 import { withReadOnlyStore } from '../read-only-store.js';
 import type { DoctorCheck, FixApplied } from '../types.js';
 import { finding } from '../types.js';
@@ -22,15 +18,10 @@ export function quarantineReason(problem: string, nowMs: number): string {
  * became readable or was marked meanwhile is left alone.
  */
 function quarantine(dbPath: string, ids: readonly number[], nowMs: number): FixApplied {
-  const db = new Database(dbPath, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
-  try {
-    if (db.pragma('user_version', { simple: true }) !== SCHEMA_VERSION) throw new Error('store schema is not current; start the gateway once to migrate it');
-    const backup = backupPathFor(dbPath, nowMs);
-    db.prepare('VACUUM INTO ?').run(backup);
-    chmodSync(backup, 0o600);
+  const { result: done, backup } = withStoreForFix(dbPath, nowMs, (db) => {
     const transcripts = new Transcripts(db);
     const row = db.prepare<[number], { role: string; body: string; excluded_reason: string | null }>('SELECT role, body, excluded_reason FROM messages WHERE id = ?');
-    const done = db
+    return db
       .transaction(() =>
         ids.filter((id) => {
           const r = row.get(id);
@@ -39,10 +30,8 @@ function quarantine(dbPath: string, ids: readonly number[], nowMs: number): FixA
         }),
       )
       .immediate();
-    return { action: `quarantined ${done.length} unreadable transcript row${done.length === 1 ? '' : 's'} (ids ${done.join(', ')}): excluded from history and providers, raw bodies kept in messages`, backup };
-  } finally {
-    db.close();
-  }
+  });
+  return { action: `quarantined ${done.length} unreadable transcript row${done.length === 1 ? '' : 's'} (ids ${done.join(', ')}): excluded from history and providers, raw bodies kept in messages`, backup };
 }
 
 function bySession(rows: readonly UnreadableRow[]): Map<string, UnreadableRow[]> {
