@@ -15,9 +15,10 @@ import { BILLING_BACKOFF_BASE_MS, BILLING_BACKOFF_MAX_MS, RATE_LIMIT_BACKOFF_BAS
 
 /** The fake's success text. */
 const PONG = 'pong';
-/** Retry-After (seconds) of the windows the tests wait out; the restart one must outlast a restart. */
-const SHORT_RETRY_AFTER_S = 3;
-const RESTART_RETRY_AFTER_S = 6;
+/** Retry-After (seconds) of the window the Retry-After test waits out: long enough for a CLI run inside it on a loaded machine. */
+const SHORT_RETRY_AFTER_S = 5;
+/** Longer than any restart takes, so the test never depends on how fast the machine is; reset ends it. */
+const RESTART_RETRY_AFTER_S = 600;
 
 let ag: AgentGateway;
 let op: OperatorClient;
@@ -238,11 +239,11 @@ describe('PE-MISCLASSIFIED-COOLDOWN', () => {
     assert.equal(after.state, 'cooldown');
     assert.equal(after.untilMs, marked.untilMs, 'the same end time after the restart');
     assert.equal(after.failures, marked.failures);
-    assert.ok(Date.now() < marked.untilMs!, `the restart took longer than the ${RESTART_RETRY_AFTER_S} s window`);
     await expectFailure('PROVIDER_RATE_LIMITED', 'rate_limit');
     assert.equal(calls(), before + 1, 'still in force after the restart');
 
-    await sleepUntil(marked.untilMs!);
+    // The window ending by itself is the Retry-After test's; here the owner ends it.
+    await reset();
     await expectSuccess();
     assert.equal(calls(), before + 2);
   });

