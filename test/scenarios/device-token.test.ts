@@ -37,6 +37,23 @@ async function adminConnection() {
   return ws;
 }
 
+/**
+ * The host CLI (which holds the gateway token) runs one command: it succeeds, its cache gets a fresh token
+ * whose hash the store holds, and the device's pairing record is what it was before.
+ */
+async function convergesInOneCommand(cliId: string, devBefore: NonNullable<ReturnType<typeof deviceRow>>): Promise<void> {
+  const stale = cachedToken(gw.stateDir)!;
+  const run = await runCli(['health'], { stateDir: gw.stateDir });
+  assert.equal(run.code, 0, run.stderr);
+  const fresh = cachedToken(gw.stateDir)!;
+  assert.notEqual(fresh, stale);
+  assert.equal(sha256Hex(fresh), tokenRow(gw.stateDir, cliId)!.token_hash);
+  const devAfter = deviceRow(gw.stateDir, cliId)!;
+  for (const key of ['device_id', 'public_key', 'roles', 'approved_scopes', 'created_at_ms', 'approved_at_ms'] as const) {
+    assert.equal(devAfter[key], devBefore[key], `device record ${key} untouched`);
+  }
+}
+
 describe('DT-CACHE-WIPE', () => {
   let cliId: string;
 
@@ -127,16 +144,7 @@ describe('DT-CACHE-WIPE', () => {
     assert.match(denied.stderr, /^error: device token rotated at /);
     assert.ok(readFileSync(tokenCachePath(noToken)).equals(cacheBytes), 'the cache is not deleted');
 
-    const stale = cachedToken(gw.stateDir)!;
-    const run = await runCli(['health'], { stateDir: gw.stateDir });
-    assert.equal(run.code, 0, run.stderr);
-    const fresh = cachedToken(gw.stateDir)!;
-    assert.notEqual(fresh, stale);
-    assert.equal(sha256Hex(fresh), tokenRow(gw.stateDir, cliId)!.token_hash);
-    const devAfter = deviceRow(gw.stateDir, cliId)!;
-    for (const key of ['device_id', 'public_key', 'roles', 'approved_scopes', 'created_at_ms', 'approved_at_ms'] as const) {
-      assert.equal(devAfter[key], devBefore[key], `device record ${key} untouched`);
-    }
+    await convergesInOneCommand(cliId, devBefore);
     // The stable request the refused copy made is still waiting; the owner rejects it (from another admin client:
     // the host CLI shares this device's identity), which leaves the store clean for the next test.
     const owner = await adminConnection();
@@ -159,16 +167,7 @@ describe('DT-CACHE-WIPE', () => {
     assert.ok(readFileSync(tokenCachePath(noToken)).equals(cacheBytes), 'the cache file is byte-for-byte unchanged');
     assert.equal(pendingRows(gw.stateDir).length, 0, 'a token failure creates no pairing request');
 
-    const stale = cachedToken(gw.stateDir)!;
-    const run = await runCli(['health'], { stateDir: gw.stateDir });
-    assert.equal(run.code, 0, run.stderr);
-    const fresh = cachedToken(gw.stateDir)!;
-    assert.notEqual(fresh, stale);
-    assert.equal(sha256Hex(fresh), tokenRow(gw.stateDir, cliId)!.token_hash);
-    const devAfter = deviceRow(gw.stateDir, cliId)!;
-    for (const key of ['device_id', 'public_key', 'roles', 'approved_scopes', 'created_at_ms', 'approved_at_ms'] as const) {
-      assert.equal(devAfter[key], devBefore[key], `device record ${key} untouched`);
-    }
+    await convergesInOneCommand(cliId, devBefore);
     assert.equal(pendingRows(gw.stateDir).length, 0);
   });
 });
