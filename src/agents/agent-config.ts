@@ -3,6 +3,10 @@ import { MODEL_REF_EXAMPLE, splitModelRef } from '../config/agent-problems.js';
 import type { Config } from '../config/schema.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import type { ResolvedProvider } from './types.js';
+import { isRedactedPlaceholder } from '../protocol/redaction.js';
+
+/** How a key source that holds a redacted placeholder is shown (the doctor's model-providers check looks for it). */
+export const PLACEHOLDER_MARK = '(redacted placeholder)';
 
 /** Defaults of the agents section (seconds in config, milliseconds here). */
 export const AGENT_DEFAULTS = {
@@ -90,10 +94,12 @@ type AgentConfig = NonNullable<NonNullable<Config['agents']>['list']>[number];
 
 function resolveKey(apiKey: ProviderConfig['apiKey'], env: NodeJS.ProcessEnv): { apiKey: Secret | undefined; keySource: string } {
   if (apiKey === undefined) return { apiKey: undefined, keySource: 'none' };
-  if (typeof apiKey === 'string') return { apiKey: new Secret(apiKey), keySource: 'config' };
+  // A redacted placeholder pasted back from clawgate's output is never sent to a provider as a key.
+  if (typeof apiKey === 'string') return isRedactedPlaceholder(apiKey) ? { apiKey: undefined, keySource: `config ${PLACEHOLDER_MARK}` } : { apiKey: new Secret(apiKey), keySource: 'config' };
   const value = env[apiKey.env];
   // An empty variable is as good as unset: sending an empty key only earns a confusing 401.
   if (value === undefined || value.trim() === '') return { apiKey: undefined, keySource: `env ${apiKey.env} (unset)` };
+  if (isRedactedPlaceholder(value)) return { apiKey: undefined, keySource: `env ${apiKey.env} ${PLACEHOLDER_MARK}` };
   return { apiKey: new Secret(value.trim()), keySource: `env ${apiKey.env}` };
 }
 

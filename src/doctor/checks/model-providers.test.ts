@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { statePathsOf, type StatePaths } from '../../config/paths.js';
@@ -48,4 +48,18 @@ test('model-providers: an unset key variable and an agent without a model are wa
   assert.equal(byId.get('provider-cooldown')!.severity, 'warn');
   assert.match(byId.get('provider-cooldown')!.message, /until 2030-01-01T00:01:00\.000Z/);
   assert.ok(!JSON.stringify(out).includes(canary.slice(3, 15)), 'the key never appears');
+});
+
+test('model-providers: a key that is a redacted placeholder (pasted from config get) is an error, in config or in env, and is never sent as a key', async (t) => {
+  const paths = tempPaths(t);
+  writeFileSync(paths.configPath, JSON.stringify({ agents: { defaults: { model: 'a/m' } }, models: { providers: { a: { api: 'openai-completions', apiKey: '[redacted 51 chars]', models: [{ id: 'm' }] }, b: { api: 'anthropic-messages', apiKey: { env: 'B_KEY' } } } } }), { mode: 0o600 });
+  const out = check(paths, { B_KEY: '[redacted]' });
+  const placeholders = out.findings.filter((f) => f.id === 'provider-key-placeholder');
+  assert.deepEqual(placeholders.map((f) => f.severity), ['error', 'error']);
+  assert.match(placeholders[0]!.message, /models\.providers\.a\.apiKey is a redacted placeholder/);
+  assert.equal(placeholders[0]!.fix, 'clawgate config set models.providers.a.apiKey <the real key>');
+  assert.match(placeholders[1]!.message, /B_KEY is a redacted placeholder/);
+  const { resolveAgents } = await import('../../agents/agent-config.js');
+  const resolved = resolveAgents(JSON.parse(readFileSync(paths.configPath, 'utf8')), { B_KEY: '[redacted]' }).providers;
+  assert.deepEqual(resolved.map((p) => p.apiKey), [undefined, undefined], 'no placeholder becomes a key');
 });

@@ -1,4 +1,4 @@
-import { resolveAgents } from '../../agents/agent-config.js';
+import { PLACEHOLDER_MARK, resolveAgents } from '../../agents/agent-config.js';
 import { ProviderHealth } from '../../agents/provider-health.js';
 import { ProviderStates } from '../../store/provider-states.js';
 import { withReadOnlyStore } from '../read-only-store.js';
@@ -27,6 +27,10 @@ export const modelProviders: DoctorCheck = {
       findings.push(finding('agent-without-model', 'warn', `agent${missingModel.length > 1 ? 's' : ''} ${missingModel.map((a) => a.id).join(', ')} ha${missingModel.length > 1 ? 've' : 's'} no model`, 'clawgate config set agents.defaults.model <provider>/<model>'));
     }
     for (const p of agents.providers) {
+      if (p.keySource.endsWith(PLACEHOLDER_MARK)) {
+        const where = p.keySource.startsWith('env ') ? p.keySource.slice(4, -PLACEHOLDER_MARK.length - 1) : `models.providers.${p.id}.apiKey`;
+        findings.push(finding('provider-key-placeholder', 'error', `provider ${p.id}'s key in ${where} is a redacted placeholder ("[redacted ...]" is what clawgate prints in place of a secret), not a key; no key is sent`, p.keySource.startsWith('env ') ? `set ${where} to the real key` : `clawgate config set models.providers.${p.id}.apiKey <the real key>`));
+      }
       if (p.keySource.endsWith('(unset)')) {
         const env = p.keySource.slice(4, -8);
         findings.push(finding('provider-key-unset', 'warn', `provider ${p.id} takes its key from ${env}, which is not set in this environment`, `set ${env} in the gateway's environment (the service definition or shell that starts it)`));
