@@ -28,9 +28,12 @@ export function register(gateway: Command, ctx: () => CliContext): void {
         process.once('SIGINT', () => stop('SIGINT'));
         process.once('SIGTERM', () => stop('SIGTERM'));
       });
-      const { runGateway } = await import('../../../gateway/run.js');
-      const { createGatewayLogger, secretTracker } = await import('../../../logging/logger.js');
-      const { consoleLevelFromEnv } = await import('../../../logging/levels.js');
+      // Loaded together: each import is its own set of bundle chunks, and one after another adds up at start.
+      const [{ runGateway }, { createGatewayLogger, secretTracker }, { consoleLevelFromEnv }] = await Promise.all([
+        import('../../../gateway/run.js'),
+        import('../../../logging/logger.js'),
+        import('../../../logging/levels.js'),
+      ]);
       let running: GatewayServer | undefined;
       // The file opens on the first line, after runGateway holds the lock: a refused second gateway writes nothing.
       const logger = createGatewayLogger({
