@@ -44,3 +44,10 @@ function resolved(value: string, source: Exclude<SecretSource, 'none'>): Resolve
   }
   return { secret: new Secret(value), source };
 }
+
+/** How the owner changes the gateway token this CLI sends, at the source it came from. */
+export function tokenSourceFix(source: SecretSource, configPath: string): string {
+  if (source === 'flag') return `pass the gateway's token with --token, or drop --token to use gateway.auth.token in ${configPath}`;
+  if (source === 'env') return `set ${GATEWAY_TOKEN_ENV} to the gateway's token, or unset it (\`unset ${GATEWAY_TOKEN_ENV}\`) so this CLI uses gateway.auth.token in ${configPath}`;
+  return `set gateway.auth.token in ${configPath} to the gateway's token (clawgate config set gateway.auth.token ...), or pass it with --token or ${GATEWAY_TOKEN_ENV}`;
+}

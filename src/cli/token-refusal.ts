@@ -1,4 +1,4 @@
-import { GATEWAY_TOKEN_ENV } from '../auth/gateway-token.js';
+import { GATEWAY_TOKEN_ENV, tokenSourceFix } from '../auth/gateway-token.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import type { GatewayTarget } from './gateway-target.js';
 
@@ -16,13 +16,7 @@ export function inCliTerms(err: unknown, target: GatewayTarget, configPath: stri
     message = `the gateway wants its gateway token and this CLI has none: pass --token, set ${GATEWAY_TOKEN_ENV}, or set gateway.auth.token in ${configPath}${other}`;
   } else {
     const used = source === 'flag' ? '--token' : source === 'env' ? GATEWAY_TOKEN_ENV : `gateway.auth.token in ${configPath}`;
-    const fix =
-      source === 'flag'
-        ? `pass the gateway's token with --token, or drop --token to use gateway.auth.token in ${configPath}`
-        : source === 'env'
-          ? `set ${GATEWAY_TOKEN_ENV} to the gateway's token, or unset it to use gateway.auth.token in ${configPath}`
-          : `set gateway.auth.token in ${configPath} to the gateway's token (clawgate config set gateway.auth.token ...), or pass it with --token or ${GATEWAY_TOKEN_ENV}`;
-    message = `the gateway refused the gateway token from ${used} (${secret.fingerprint}): it is not the gateway's token; ${fix}${other}`;
+    message = `the gateway refused the gateway token from ${used} (${secret.fingerprint}): it is not the gateway's token; ${tokenSourceFix(source, configPath)}${other}`;
   }
   return new ClawgateError(err.code, message, err.details, err.close);
 }

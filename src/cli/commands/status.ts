@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { tokenSourceFix } from '../../auth/gateway-token.js';
 import { fingerprintOf } from '../../auth/secret.js';
 import { loadOrCreateIdentity } from '../../client/identity.js';
 import { TokenCache } from '../../client/token-cache.js';
@@ -58,7 +59,7 @@ export function register(program: Command, ctx: () => CliContext): void {
         findings.push({
           id: 'gateway-token-drift',
           message: `the gateway uses token ${theirs} (from ${gatewayAuth.token.source}) but this CLI would send ${ours} (from ${cli.token.source})`,
-          fix: cli.token.source === 'env' ? 'unset CLAWGATE_GATEWAY_TOKEN or set it to the gateway\'s token' : cli.token.source === 'flag' ? 'drop --token or pass the gateway\'s token' : 'set gateway.auth.token in this CLI\'s config to the gateway\'s token (clawgate config set gateway.auth.token ...)',
+          fix: tokenSourceFix(target.token.source, c.paths.configPath),
         });
       }
       for (const p of gateway?.agents?.providers ?? []) {

@@ -1,17 +1,10 @@
-import { GATEWAY_TOKEN_ENV, type SecretSource } from '../../auth/gateway-token.js';
+import { GATEWAY_TOKEN_ENV, tokenSourceFix } from '../../auth/gateway-token.js';
 import { tokenWeakness } from '../../auth/token-strength.js';
 import { fingerprintOf } from '../../auth/secret.js';
 import { ClawgateError } from '../../protocol/error-catalogue.js';
 import type { DoctorContext } from '../context.js';
 import type { CheckOutcome, DoctorCheck, DraftFinding } from '../types.js';
 import { finding } from '../types.js';
-
-/** Where this CLI's token comes from, and how to change it there. */
-function fixFor(source: SecretSource, configPath: string): string {
-  if (source === 'env') return `unset ${GATEWAY_TOKEN_ENV} or set it to the gateway's token`;
-  if (source === 'flag') return "drop --token or pass the gateway's token";
-  return `set gateway.auth.token in ${configPath} to the gateway's token (clawgate config set gateway.auth.token ...), or if the gateway was started with ${GATEWAY_TOKEN_ENV}, export the same value here`;
-}
 
 const AUTH_REFUSALS = new Set(['AUTH_TOKEN_MISMATCH', 'AUTH_TOKEN_MISSING']);
 
@@ -71,7 +64,7 @@ async function compare(ctx: DoctorContext): Promise<CheckOutcome> {
     if (theirs.fingerprint && mine.secret && theirs.fingerprint !== mine.secret.fingerprint) {
       return {
         summary: view,
-        findings: [finding('gateway-token-drift', 'error', `the gateway uses token ${theirs.fingerprint} (from ${theirs.source}) but this CLI would send ${mine.secret.fingerprint} (from ${mine.source})`, fixFor(mine.source, ctx.paths.configPath))],
+        findings: [finding('gateway-token-drift', 'error', `the gateway uses token ${theirs.fingerprint} (from ${theirs.source}) but this CLI would send ${mine.secret.fingerprint} (from ${mine.source})`, tokenSourceFix(mine.source, ctx.paths.configPath))],
       };
     }
     if (!mine.secret) {
@@ -82,7 +75,7 @@ async function compare(ctx: DoctorContext): Promise<CheckOutcome> {
   if (st.state === 'failed' && AUTH_REFUSALS.has(st.error.code) && mine.secret) {
     return {
       summary: view,
-      findings: [finding('gateway-token-drift', 'error', `the gateway refused this CLI's token ${mine.secret.fingerprint} (from ${mine.source}): it uses another one`, fixFor(mine.source, ctx.paths.configPath))],
+      findings: [finding('gateway-token-drift', 'error', `the gateway refused this CLI's token ${mine.secret.fingerprint} (from ${mine.source}): it uses another one`, tokenSourceFix(mine.source, ctx.paths.configPath))],
     };
   }
   const why = st.state === 'failed' ? `the gateway refused this CLI (${st.error.code}); cannot compare` : `${st.reason}; cannot compare with the gateway`;
