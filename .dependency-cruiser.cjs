@@ -12,6 +12,7 @@ const LAYERS = [
   ['config'],
   ['pairing'],
   ['service'],
+  ['approvals'],
   ['agents'],
   ['channels'],
   ['cron'],

@@ -13,23 +13,23 @@ function modelNotConfigured(pattern: RegExp) {
 }
 
 test('an empty config resolves to one default agent, main, with the documented defaults', () => {
-  const r = resolveAgents({}, {});
+  const r = resolveAgents({}, {}, '/tmp/clawgate-test-state');
   assert.deepEqual(r.defaults, {
     model: undefined,
     timeoutMs: 600_000,
     maxConcurrent: 4,
     subagents: { maxSpawnDepth: 1, maxChildrenPerAgent: 5, maxConcurrent: 8, runTimeoutMs: 600_000 },
   });
-  assert.deepEqual(r.agents, [{ id: 'main', name: undefined, model: undefined, systemPrompt: undefined, tools: {}, isDefault: true }]);
+  assert.deepEqual(r.agents, [{ id: 'main', name: undefined, model: undefined, systemPrompt: undefined, tools: {}, workspace: '/tmp/clawgate-test-state/workspace', isDefault: true }]);
   assert.equal(r.defaultAgentId, 'main');
   assert.deepEqual(r.providers, []);
 });
 
 test('defaults from config; the sub-agent run timeout follows the agent timeout unless set', () => {
   const base: Config = { agents: { defaults: { model: 'local/m', timeoutSeconds: 30, maxConcurrent: 2, subagents: { maxSpawnDepth: 3, maxChildrenPerAgent: 1, maxConcurrent: 2 } } } };
-  const r = resolveAgents(base, {});
+  const r = resolveAgents(base, {}, '/tmp/clawgate-test-state');
   assert.deepEqual(r.defaults, { model: 'local/m', timeoutMs: 30_000, maxConcurrent: 2, subagents: { maxSpawnDepth: 3, maxChildrenPerAgent: 1, maxConcurrent: 2, runTimeoutMs: 30_000 } });
-  const own = resolveAgents({ agents: { defaults: { subagents: { runTimeoutSeconds: 45 } } } }, {});
+  const own = resolveAgents({ agents: { defaults: { subagents: { runTimeoutSeconds: 45 } } } }, {}, '/tmp/clawgate-test-state');
   assert.equal(own.defaults.subagents.runTimeoutMs, 45_000);
   assert.equal(own.defaults.timeoutMs, 600_000);
 });
@@ -44,13 +44,13 @@ test('listed agents take the default model unless they name their own; default i
       ],
     },
   };
-  const r = resolveAgents(config, {});
+  const r = resolveAgents(config, {}, '/tmp/clawgate-test-state');
   assert.equal(r.defaultAgentId, 'coder');
   assert.deepEqual(r.agents, [
-    { id: 'ops', name: 'Ops', model: 'local/small', systemPrompt: 'be brief', tools: { allow: ['sessions_*'], deny: ['exec'] }, isDefault: false },
-    { id: 'coder', name: undefined, model: 'local/big', systemPrompt: undefined, tools: {}, isDefault: true },
+    { id: 'ops', name: 'Ops', model: 'local/small', systemPrompt: 'be brief', tools: { allow: ['sessions_*'], deny: ['exec'] }, workspace: '/tmp/clawgate-test-state/workspace-ops', isDefault: false },
+    { id: 'coder', name: undefined, model: 'local/big', systemPrompt: undefined, tools: {}, workspace: '/tmp/clawgate-test-state/workspace', isDefault: true },
   ]);
-  const firstWins = resolveAgents({ agents: { list: [{ id: 'a' }, { id: 'b' }] } }, {});
+  const firstWins = resolveAgents({ agents: { list: [{ id: 'a' }, { id: 'b' }] } }, {}, '/tmp/clawgate-test-state');
   assert.equal(firstWins.defaultAgentId, 'a');
   assert.deepEqual(firstWins.agents.map((a) => a.isDefault), [true, false]);
 });
@@ -66,7 +66,7 @@ test('providers: key from config, from env, from an unset env, or none; timeouts
       },
     },
   };
-  const r = resolveAgents(config, { ANTHROPIC_API_KEY: ` ${KEY}-env `, MISSING_KEY: '  ' });
+  const r = resolveAgents(config, { ANTHROPIC_API_KEY: ` ${KEY}-env `, MISSING_KEY: '  ' }, '/tmp/clawgate-test-state');
   const [openai, anthropic, other, ollama] = r.providers;
   assert.equal(openai!.keySource, 'config');
   assert.ok(openai!.apiKey instanceof Secret);
@@ -85,7 +85,7 @@ test('providers: key from config, from env, from an unset env, or none; timeouts
 });
 
 test('a resolved provider never shows its key when printed or serialized', () => {
-  const r = resolveAgents({ models: { providers: { p: { api: 'openai-completions', apiKey: KEY } } } }, {});
+  const r = resolveAgents({ models: { providers: { p: { api: 'openai-completions', apiKey: KEY } } } }, {}, '/tmp/clawgate-test-state');
   const shown = [JSON.stringify(r), inspect(r, { depth: 10 }), String(r.providers[0]!.apiKey)].join('\n');
   assert.ok(!shown.includes(KEY.slice(8, 16)), 'no piece of the key');
   assert.match(inspect(r.providers[0]!.apiKey), /Secret\(sha256:[0-9a-f]{12}\)/);
@@ -103,6 +103,7 @@ test('agentModel finds the provider, or says which key to set', () => {
   const r = resolveAgents(
     { models: { providers: { local: { api: 'openai-completions' } } }, agents: { list: [{ id: 'a', model: 'local/m' }, { id: 'b', model: 'cloud/x' }, { id: 'c' }] } },
     {},
+    '/tmp/clawgate-test-state',
   );
   const [a, b, c] = r.agents;
   const ok = agentModel(r, a!);

@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import type { ResolvedProvider } from './types.js';
 import { isRedactedPlaceholder } from '../protocol/redaction.js';
+import { resolveToolSettings, workspaceDirOf, type ToolProfile, type ToolSettings } from './tool-settings.js';
 
 /** How a key source that holds a redacted placeholder is shown (the doctor's model-providers check looks for it). */
 export const PLACEHOLDER_MARK = '(redacted placeholder)';
@@ -38,7 +39,10 @@ export interface ResolvedAgent {
   readonly name: string | undefined;
   readonly model: string | undefined;
   readonly systemPrompt: string | undefined;
-  readonly tools: { readonly allow?: readonly string[]; readonly deny?: readonly string[] };
+  /** The agent's own tool lists; its profile falls back to tools.profile. */
+  readonly tools: { readonly profile?: ToolProfile; readonly allow?: readonly string[]; readonly deny?: readonly string[] };
+  /** Absolute path of the agent's workspace (created on first use). */
+  readonly workspace: string;
   readonly isDefault: boolean;
 }
 
@@ -48,6 +52,9 @@ export interface ResolvedAgents {
   readonly agents: readonly ResolvedAgent[];
   readonly defaultAgentId: string;
   readonly providers: readonly ResolvedProvider[];
+  /** The tools section (profile, allow/deny, exec guard, web limits) for every agent. */
+  readonly tools: ToolSettings;
+  readonly stateDir: string;
 }
 
 /** Parse `provider/model`; throws MODEL_NOT_CONFIGURED naming the expected form. */
@@ -115,8 +122,8 @@ function resolveProvider(id: string, p: ProviderConfig, env: NodeJS.ProcessEnv):
   };
 }
 
-/** Apply defaults to the agents and models sections; env supplies `apiKey: {env: NAME}` keys. */
-export function resolveAgents(config: Config, env: NodeJS.ProcessEnv): ResolvedAgents {
+/** Apply defaults to the agents, models and tools sections; env supplies `apiKey: {env: NAME}` keys. */
+export function resolveAgents(config: Config, env: NodeJS.ProcessEnv, stateDir: string): ResolvedAgents {
   const d = config.agents?.defaults ?? {};
   const timeoutMs = (d.timeoutSeconds ?? AGENT_DEFAULTS.timeoutSeconds) * 1000;
   const sub = d.subagents ?? {};
@@ -142,12 +149,14 @@ export function resolveAgents(config: Config, env: NodeJS.ProcessEnv): ResolvedA
       model: a.model ?? defaults.model,
       systemPrompt: a.systemPrompt,
       tools: {
+        ...(a.tools?.profile ? { profile: a.tools.profile } : {}),
         ...(a.tools?.allow ? { allow: [...a.tools.allow] } : {}),
         ...(a.tools?.deny ? { deny: [...a.tools.deny] } : {}),
       },
+      workspace: workspaceDirOf(stateDir, a.id, a.id === defaultAgentId, a.workspace, d.workspace),
       isDefault: a.id === defaultAgentId,
     }),
   );
   const providers = Object.entries(config.models?.providers ?? {}).map(([id, p]) => resolveProvider(id, p, env));
-  return { defaults, agents, defaultAgentId, providers };
+  return { defaults, agents, defaultAgentId, providers, tools: resolveToolSettings(config, env), stateDir };
 }

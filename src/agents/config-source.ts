@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -20,7 +21,7 @@ export class ConfigSource {
     this.#path = path;
     this.#env = env;
     this.#log = log;
-    this.#current = resolveAgents(initial ?? {}, env);
+    this.#current = resolveAgents(initial ?? {}, env, dirname(path));
     if (initial === undefined) this.current();
     else this.#stamp = this.#stampNow();
   }
@@ -37,7 +38,7 @@ export class ConfigSource {
     if (stamp === this.#stamp) return this.#current;
     this.#stamp = stamp;
     try {
-      this.#current = resolveAgents(stamp === 'absent' ? {} : loadConfig(this.#path).config, this.#env);
+      this.#current = resolveAgents(stamp === 'absent' ? {} : loadConfig(this.#path).config, this.#env, dirname(this.#path));
     } catch (err) {
       this.#log.warn({ err: (err as Error).message }, 'config changed but is invalid; agents keep the last good config');
     }

@@ -10,7 +10,8 @@ import type { StoredMessage } from './runtime-api.js';
 import { systemPromptFor } from './system-prompt.js';
 import { executeTool } from './tools/execute-tool.js';
 import { toolsFor } from './tools/registry.js';
-import { toolSpecOf, type AgentTool, type ToolHost } from './tools/tool.js';
+import { effectivePolicy } from './tools/tool-policy.js';
+import { toolSpecOf, type AgentTool, type ToolHost, type ToolServices } from './tools/tool.js';
 import { applyRepair, planRepair, providerView } from './transcript-repair.js';
 import { ProviderError, type ModelProvider, type ResolvedProvider, type ToolCall, type TranscriptMessage } from './types.js';
 
@@ -22,6 +23,7 @@ export interface ExecutorDeps {
   readonly health: ProviderHealth;
   readonly createProvider: (p: ResolvedProvider) => Promise<ModelProvider>;
   readonly host: ToolHost;
+  readonly services: ToolServices;
   readonly now: () => number;
 }
 
@@ -79,7 +81,8 @@ export async function executeRun(deps: ExecutorDeps, run: ActiveRun, events: Run
     }),
   );
 
-  const tools = toolsFor(agent.tools, session.spawnDepth, cfg.defaults.subagents.maxSpawnDepth);
+  const policy = effectivePolicy({ global: cfg.tools, agent: agent.tools });
+  const tools = toolsFor(policy, session.spawnDepth, cfg.defaults.subagents.maxSpawnDepth);
   const offered = new Map<string, AgentTool>(tools.map((t) => [t.name, t]));
   const specs = tools.map(toolSpecOf);
   const system = systemPromptFor(agent, session, tools.map((t) => t.name), run.extraSystemPrompt);
@@ -131,7 +134,8 @@ export async function executeRun(deps: ExecutorDeps, run: ActiveRun, events: Run
         throw signal.reason;
       }
       events.tool(run, { phase: 'start', name: call.name, toolCallId: call.id, args: call.arguments });
-      const outcome = await executeTool(call, offered, { caller, host: deps.host, signal });
+      const update = (data: Record<string, unknown>) => events.tool(run, { phase: 'update', name: call.name, toolCallId: call.id, ...data });
+      const outcome = await executeTool(call, offered, { caller, host: deps.host, signal, agent, settings: cfg.tools, services: deps.services, update });
       tail.push(...appendTool(deps, run, [{ role: 'tool', toolCallId: call.id, name: call.name, text: outcome.text, ...(outcome.isError ? { isError: true } : {}) }]));
       events.tool(run, { phase: 'result', name: call.name, toolCallId: call.id, isError: outcome.isError, result: outcome.result });
     }

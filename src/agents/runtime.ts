@@ -15,6 +15,7 @@ import { RunRegistry } from './run-registry.js';
 import type { AgentRuntimeApi, AgentSummary, ModelSummary, ProviderStatus, RunAccepted, RunFailureRecord, RunHooks, RunRequest, RunSnapshot, RuntimeEvent, SessionSummary, StoredMessage } from './runtime-api.js';
 import { Semaphore } from './semaphore.js';
 import { SessionToolHost } from './session-tool-host.js';
+import type { ToolServices } from './tools/tool.js';
 import type { ModelProvider, ResolvedProvider } from './types.js';
 
 /** What the runtime is built from. */
@@ -23,6 +24,8 @@ export interface RuntimeOptions {
   readonly log: Logger;
   readonly config: () => ResolvedAgents;
   readonly createProvider: (p: ResolvedProvider) => Promise<ModelProvider>;
+  /** Services the tools use (approvals gate, ...); built by the gateway. */
+  readonly services: ToolServices;
   readonly now?: () => number;
 }
 
@@ -128,7 +131,7 @@ export class AgentRuntime implements AgentRuntimeApi {
       run.startedAtMs = this.#now();
       this.#registry.set(run.snapshot());
       this.#events.start(run);
-      await executeRun({ store: this.#opts.store, log: this.#opts.log, config: this.#opts.config, health: this.#health, createProvider: this.#opts.createProvider, host: this.#host, now: this.#now }, run, this.#events);
+      await executeRun({ store: this.#opts.store, log: this.#opts.log, config: this.#opts.config, health: this.#health, createProvider: this.#opts.createProvider, host: this.#host, services: this.#opts.services, now: this.#now }, run, this.#events);
       run.status = 'ok';
     } catch (err) {
       const failure = describeRunFailure(run, err, this.#opts.config().providers, (id) => this.#pauseOf(id));

@@ -118,6 +118,10 @@ export class SessionToolHost implements ToolHost {
     return req.kinds && req.kinds.length > 0 ? all.filter((s) => req.kinds!.includes(s.kind)) : all;
   }
 
+  ownSession(from: ToolCaller): SessionSummary | undefined {
+    return this.#d.store.sessions.get(from.sessionKey);
+  }
+
   readHistory(_from: ToolCaller, req: { sessionKey: string; limit?: number }): StoredMessage[] {
     // An unreadable row nothing has marked yet stays visible (as its placeholder text), as in chat.history.
     return this.#d.runtime.history(req.sessionKey, req.limit ?? 20).filter((e) => e.excludedReason === null || isUnmarkedUnreadable(e));

@@ -66,6 +66,75 @@ const ProviderSchema = Type.Object(
 );
 
 const ToolPatterns = Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { maxItems: CONFIG_LIMITS.toolPatterns });
+/** OpenClaw's tool profiles: a base allow list applied before tools.allow/deny. */
+const ToolProfile = Type.Union([Type.Literal('minimal'), Type.Literal('coding'), Type.Literal('messaging'), Type.Literal('full')]);
+/** A directory path; `~/` is the home directory, a relative path is relative to the state dir. */
+const DirPath = Type.String({ minLength: 1, maxLength: 4096 });
+
+/** Bounds of the tools section. */
+export const TOOLS_CONFIG_LIMITS = { allowlist: 1024, privateHosts: 256, approvers: 256 } as const;
+
+/** tools: which tools agents get and how the powerful ones are guarded (OpenClaw's key names). */
+const ToolsSchema = Type.Object(
+  {
+    profile: Type.Optional(ToolProfile),
+    allow: Type.Optional(ToolPatterns),
+    deny: Type.Optional(ToolPatterns),
+    exec: Type.Optional(
+      Type.Object(
+        {
+          security: Type.Optional(Type.Union([Type.Literal('deny'), Type.Literal('allowlist'), Type.Literal('full')])),
+          ask: Type.Optional(Type.Union([Type.Literal('off'), Type.Literal('on-miss'), Type.Literal('always')])),
+          sandbox: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('bubblewrap'), Type.Literal('off')])),
+          // Network inside the sandbox; off unless the owner turns it on.
+          network: Type.Optional(Type.Boolean()),
+          // Command patterns that run without asking (besides those the owner approved "always").
+          allowlist: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 512 }), { maxItems: TOOLS_CONFIG_LIMITS.allowlist })),
+          timeoutSeconds: Type.Optional(Seconds),
+          approvalTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 86_400 })),
+          maxOutputBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024 })),
+        },
+        closed,
+      ),
+    ),
+    web: Type.Optional(
+      Type.Object(
+        {
+          fetch: Type.Optional(
+            Type.Object(
+              {
+                enabled: Type.Optional(Type.Boolean()),
+                maxChars: Type.Optional(Type.Integer({ minimum: 100, maximum: 1_000_000 })),
+                maxBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 50 * 1024 * 1024 })),
+                timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 300 })),
+                maxRedirects: Type.Optional(Type.Integer({ minimum: 0, maximum: 20 })),
+                cacheMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 24 * 60 })),
+                // Hosts, IPs or CIDRs the SSRF guard lets through although they are private (e.g. a LAN wiki).
+                allowPrivate: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: TOOLS_CONFIG_LIMITS.privateHosts })),
+              },
+              closed,
+            ),
+          ),
+          search: Type.Optional(
+            Type.Object(
+              {
+                enabled: Type.Optional(Type.Boolean()),
+                provider: Type.Optional(Type.Union([Type.Literal('searxng'), Type.Literal('brave'), Type.Literal('tavily')])),
+                baseUrl: Type.Optional(Type.String({ pattern: '^[hH][tT][tT][pP][sS]?://', maxLength: 2048 })),
+                apiKey: Type.Optional(ApiKey),
+                maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
+                timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 120 })),
+              },
+              closed,
+            ),
+          ),
+        },
+        closed,
+      ),
+    ),
+  },
+  closed,
+);
 
 const AgentSchema = Type.Object(
   {
@@ -74,7 +143,8 @@ const AgentSchema = Type.Object(
     default: Type.Optional(Type.Boolean()),
     model: Type.Optional(ModelRef),
     systemPrompt: Type.Optional(Type.String({ maxLength: CONFIG_LIMITS.systemPromptChars })),
-    tools: Type.Optional(Type.Object({ allow: Type.Optional(ToolPatterns), deny: Type.Optional(ToolPatterns) }, closed)),
+    workspace: Type.Optional(DirPath),
+    tools: Type.Optional(Type.Object({ profile: Type.Optional(ToolProfile), allow: Type.Optional(ToolPatterns), deny: Type.Optional(ToolPatterns) }, closed)),
   },
   closed,
 );
@@ -93,6 +163,8 @@ const TelegramSchema = Type.Object(
     apiRoot: Type.Optional(Type.String({ pattern: '^[hH][tT][tT][pP][sS]?://', maxLength: 2048 })),
     dmPolicy: Type.Optional(Type.Union([Type.Literal('pairing'), Type.Literal('allowlist'), Type.Literal('open'), Type.Literal('disabled')])),
     allowFrom: Type.Optional(Type.Array(TelegramPeer, { maxItems: TELEGRAM_CONFIG_LIMITS.allowFrom })),
+    // Telegram users (ids or @names) who get exec approval requests with inline buttons.
+    approvers: Type.Optional(Type.Array(TelegramPeer, { maxItems: TELEGRAM_CONFIG_LIMITS.allowFrom })),
     groups: Type.Optional(
       Type.Object(
         {
@@ -136,6 +208,7 @@ export const ConfigSchema = Type.Object(
             Type.Object(
               {
                 model: Type.Optional(ModelRef),
+                workspace: Type.Optional(DirPath),
                 timeoutSeconds: Type.Optional(Seconds),
                 maxConcurrent: Type.Optional(Type.Integer({ minimum: 1, maximum: CONFIG_LIMITS.maxConcurrent })),
                 // Off unless set: every interval, main sessions with queued system events get one turn.
@@ -160,6 +233,7 @@ export const ConfigSchema = Type.Object(
         closed,
       ),
     ),
+    tools: Type.Optional(ToolsSchema),
     channels: Type.Optional(Type.Object({ telegram: Type.Optional(TelegramSchema) }, closed)),
     gateway: Type.Optional(
       Type.Object(

@@ -31,6 +31,7 @@ import type { Config } from '../config/schema.js';
 import { createChannels } from '../channels/registry.js';
 import { CronService } from '../cron/scheduler.js';
 import { Heartbeat, heartbeatEveryMs } from '../cron/heartbeat.js';
+import { DENY_ALL_GATE } from '../approvals/deny-all-gate.js';
 
 export interface GatewayServerOptions {
   store: Store;
@@ -76,7 +77,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   };
   let boundPort = opts.config.port;
   const agentConfig = new ConfigSource(opts.paths.configPath, opts.env ?? process.env, log, opts.fullConfig);
-  const agents = new AgentRuntime({ store: opts.store, log, config: () => agentConfig.current(), createProvider });
+  const agents = new AgentRuntime({ store: opts.store, log, config: () => agentConfig.current(), createProvider, services: { approvals: DENY_ALL_GATE } });
   // Announce delivery goes through the chat channels; an unconfigured channel fails with its cause.
   const deliver = (target: { channel: string; to: string }, text: string): Promise<void> => {
     return context.channels.deliver(target, text);

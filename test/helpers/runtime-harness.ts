@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import pino from 'pino';
 import { resolveAgents } from '../../src/agents/agent-config.js';
@@ -9,12 +12,15 @@ import type { Store } from '../../src/store/store.js';
 import { startFakeAnthropic } from './fake-anthropic.js';
 import { startFakeOpenAi, type FakeModelServer, type Script } from './fake-openai.js';
 import { tempStore } from './temp-store.js';
+import { DENY_ALL_GATE } from '../../src/approvals/deny-all-gate.js';
 
 /** An in-process runtime on a real store, talking to a real stand-in OpenAI server. */
 export interface RuntimeHarness {
   readonly runtime: AgentRuntime;
   readonly store: Store;
   readonly fake: FakeModelServer;
+  /** The state dir the agents' workspaces default to (removed after the test). */
+  readonly stateDir: string;
   readonly chat: ChatEventPayload[];
   readonly agent: AgentEventPayload[];
   /** Send and wait for the run to end. */
@@ -51,19 +57,22 @@ export async function runtimeHarness(t: TestContext, script: Script, config: Par
     ...config,
     agents: { ...config.agents, defaults: { model: api === 'openai-completions' ? 'fake/fake-gpt' : 'fake/fake-claude', ...config.agents?.defaults } },
   } as Config;
-  const resolved = resolveAgents(full, {});
-  const runtime = new AgentRuntime({ store, log: pino({ level: 'silent' }), config: () => resolved, createProvider });
+  const stateDir = mkdtempSync(join(tmpdir(), 'clawgate-rt-'));
+  const resolved = resolveAgents(full, {}, stateDir);
+  const runtime = new AgentRuntime({ store, log: pino({ level: 'silent' }), config: () => resolved, createProvider, services: { approvals: DENY_ALL_GATE } });
   const chat: ChatEventPayload[] = [];
   const agent: AgentEventPayload[] = [];
   runtime.subscribe((e) => (e.type === 'chat' ? chat.push(e.payload) : agent.push(e.payload)));
   t.after(async () => {
     await runtime.close();
     await fake.close();
+    rmSync(stateDir, { recursive: true, force: true });
   });
   return {
     runtime,
     store,
     fake,
+    stateDir,
     chat,
     agent,
     async ask(message, sessionKey = 'agent:main:main') {

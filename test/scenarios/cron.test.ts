@@ -18,6 +18,7 @@ import { Store } from '../../src/store/store.js';
 import { startAgentGateway, type AgentGateway } from '../helpers/agent-gateway.js';
 import { startFakeOpenAi } from '../helpers/fake-openai.js';
 import { lastOf } from '../helpers/runtime-harness.js';
+import { DENY_ALL_GATE } from '../../src/approvals/deny-all-gate.js';
 
 let ag: AgentGateway;
 
@@ -118,13 +119,13 @@ describe('DP-SECOND-INSTANCE', () => {
     const fake = await startFakeOpenAi(() => ({ text: 'ok' }));
     const dir = mkdtempSync(join(tmpdir(), 'cg-cron-'));
     const config = { models: { providers: { fake: { api: 'openai-completions', baseUrl: fake.url, apiKey: 'sk-test' } } }, agents: { defaults: { model: 'fake/fake-gpt' } } } as Config;
-    const resolved = resolveAgents(config, {});
+    const resolved = resolveAgents(config, {}, '/tmp/clawgate-test-state');
     const log = pino({ level: 'silent' });
     // Two "gateways": each its own store connection, runtime and scheduler, on the same file and clock.
     const clock = { now: Date.now() };
     const sides = [0, 1].map(() => {
       const store = Store.open(join(dir, 'state.db'));
-      const runtime = new AgentRuntime({ store, log, config: () => resolved, createProvider });
+      const runtime = new AgentRuntime({ store, log, config: () => resolved, createProvider, services: { approvals: DENY_ALL_GATE } });
       return { store, runtime, cron: new CronService({ store, runtime, log, deliver: async () => undefined, now: () => clock.now }) };
     });
     t.after(async () => {

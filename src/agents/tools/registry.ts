@@ -4,9 +4,10 @@ import { sessionsSend } from './sessions-send.js';
 import { sessionsSpawn } from './sessions-spawn.js';
 import type { AgentTool } from './tool.js';
 import { toolAllowed, type ToolPolicy } from './tool-policy.js';
+import { sessionStatus } from './session-status.js';
 
 /** Every built-in agent tool, by name. */
-export const BUILTIN_TOOLS: ReadonlyMap<string, AgentTool> = new Map([sessionsSpawn, sessionsSend, sessionsList, sessionsHistory].map((t) => [t.name, t]));
+export const BUILTIN_TOOLS: ReadonlyMap<string, AgentTool> = new Map([sessionsSpawn, sessionsSend, sessionsList, sessionsHistory, sessionStatus].map((t) => [t.name, t]));
 
 /**
  * The tools a session may use: the agent's policy, and no sessions_spawn once the session is as deep as

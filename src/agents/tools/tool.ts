@@ -1,4 +1,7 @@
 import type { Static, TObject } from '@sinclair/typebox';
+import type { ExecApprovalGate } from '../../approvals/types.js';
+import type { ResolvedAgent } from '../agent-config.js';
+import type { ToolSettings } from '../tool-settings.js';
 import type { SessionSummary, StoredMessage } from '../runtime-api.js';
 import type { ToolSpec } from '../types.js';
 
@@ -26,6 +29,17 @@ export interface ToolHost {
   sendToSession(from: ToolCaller, req: { sessionKey: string; message: string; timeoutSeconds?: number }, signal: AbortSignal): Promise<Record<string, unknown>>;
   listSessions(from: ToolCaller, req: { limit?: number; kinds?: string[] }): SessionSummary[];
   readHistory(from: ToolCaller, req: { sessionKey: string; limit?: number }): StoredMessage[];
+  /** The caller's own session. */
+  ownSession(from: ToolCaller): SessionSummary | undefined;
+}
+
+/**
+ * Long-lived services tools use, built once per runtime (the gateway wires the ones that live in higher
+ * layers, such as channels and cron, through these ports).
+ */
+export interface ToolServices {
+  /** Decides whether a command may run; exec never decides by itself. */
+  readonly approvals: ExecApprovalGate;
 }
 
 /** Everything a tool gets besides its validated arguments. */
@@ -33,6 +47,13 @@ export interface ToolContext {
   readonly caller: ToolCaller;
   readonly host: ToolHost;
   readonly signal: AbortSignal;
+  /** The calling agent as configured (its workspace is `agent.workspace`). */
+  readonly agent: ResolvedAgent;
+  /** The tools section after defaults. */
+  readonly settings: ToolSettings;
+  readonly services: ToolServices;
+  /** Tell watchers how the call is going (an `agent` tool event with phase `update`), e.g. waiting for approval. */
+  update(data: Record<string, unknown>): void;
 }
 
 /** An agent tool: a JSON-schema'd name the model can call, and its in-process implementation. */

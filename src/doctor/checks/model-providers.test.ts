@@ -35,7 +35,7 @@ test('model-providers: an unset key variable and an agent without a model are wa
   const { ProviderHealth } = await import('../../agents/provider-health.js');
   const { ProviderError } = await import('../../agents/types.js');
   const { resolveAgents } = await import('../../agents/agent-config.js');
-  const providers = resolveAgents(JSON.parse(JSON.stringify({ models: { providers: { a: { api: 'openai-completions', apiKey: { env: 'A_KEY' } }, b: { api: 'anthropic-messages', apiKey: canary } } } })), { A_KEY: 'sk-a' }).providers;
+  const providers = resolveAgents(JSON.parse(JSON.stringify({ models: { providers: { a: { api: 'openai-completions', apiKey: { env: 'A_KEY' } }, b: { api: 'anthropic-messages', apiKey: canary } } } })), { A_KEY: 'sk-a' }, '/tmp/clawgate-test-state').providers;
   const health = new ProviderHealth(store, () => NOW);
   health.record(providers.find((p) => p.id === 'b')!, new ProviderError({ providerId: 'b', errorClass: 'auth', status: 401, detail: 'HTTP 401 authentication_error: invalid x-api-key' }));
   health.record(providers.find((p) => p.id === 'a')!, new ProviderError({ providerId: 'a', errorClass: 'rate_limit', status: 429, detail: 'HTTP 429 slow down', retryAfterMs: 60_000 }));
@@ -60,6 +60,6 @@ test('model-providers: a key that is a redacted placeholder (pasted from config 
   assert.equal(placeholders[0]!.fix, 'clawgate config set models.providers.a.apiKey <the real key>');
   assert.match(placeholders[1]!.message, /B_KEY is a redacted placeholder/);
   const { resolveAgents } = await import('../../agents/agent-config.js');
-  const resolved = resolveAgents(JSON.parse(readFileSync(paths.configPath, 'utf8')), { B_KEY: '[redacted]' }).providers;
+  const resolved = resolveAgents(JSON.parse(readFileSync(paths.configPath, 'utf8')), { B_KEY: '[redacted]' }, '/tmp/clawgate-test-state').providers;
   assert.deepEqual(resolved.map((p) => p.apiKey), [undefined, undefined], 'no placeholder becomes a key');
 });

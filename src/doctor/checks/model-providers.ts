@@ -14,7 +14,7 @@ export const modelProviders: DoctorCheck = {
   run(ctx) {
     const view = ctx.config();
     if (view.error) return { summary: 'config unreadable (see config-valid)', findings: [] };
-    const agents = resolveAgents(view.config, ctx.env);
+    const agents = resolveAgents(view.config, ctx.env, ctx.paths.stateDir);
     const findings: DraftFinding[] = [];
     if (agents.providers.length === 0) {
       return {

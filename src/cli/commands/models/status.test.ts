@@ -56,7 +56,7 @@ test('with the gateway not running, models status reads the config and the store
   writeFileSync(join(dir, 'clawgate.json'), JSON.stringify(config), { mode: 0o600 });
   const store = Store.open(statePathsOf(dir).dbPath);
   try {
-    const provider = resolveAgents(config, {}).providers[0]!;
+    const provider = resolveAgents(config, {}, '/tmp/clawgate-test-state').providers[0]!;
     new ProviderHealth(store).record(provider, new ProviderError({ providerId: 'openai', errorClass: 'rate_limit', status: 429, detail: 'HTTP 429 rate limited', retryAfterMs: 600_000 }));
   } finally {
     store.close();

@@ -37,7 +37,7 @@ async function fromStore(c: CliContext): Promise<StatusResult> {
   const { resolveAgents } = await import('../../../agents/agent-config.js');
   const { ProviderHealth } = await import('../../../agents/provider-health.js');
   const { Store } = await import('../../../store/store.js');
-  const providers = resolveAgents(loadConfig(c.paths.configPath).config, c.io.env).providers;
+  const providers = resolveAgents(loadConfig(c.paths.configPath).config, c.io.env, c.paths.stateDir).providers;
   const store = Store.open(c.paths.dbPath);
   try {
     return { providers: new ProviderHealth(store).status(providers).map((p) => JSON.parse(JSON.stringify(p)) as ProviderRow) };
