@@ -96,6 +96,10 @@ export const ERROR_CATALOGUE = {
   UNKNOWN_PAIRING_CODE: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   UNKNOWN_CHANNEL_SENDER: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   CHANNEL_UNAVAILABLE: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
+  // Agent tools (issue 12): what a tool refuses the model, with how the owner allows it
+  MEMORY_PATH_REFUSED: { wire: 'INVALID_REQUEST', kind: 'scope' },
+  MESSAGE_TARGET_NOT_APPROVED: { wire: 'INVALID_REQUEST', kind: 'scope' },
+  CRON_AGENT_JOBS_FULL: { wire: 'INVALID_REQUEST', kind: 'conflict' },
   // Local (CLI, client, config, store); never sent by the gateway
   USAGE: { wire: 'INVALID_REQUEST', kind: 'usage' },
   CONFIG_INVALID: { wire: 'INVALID_REQUEST', kind: 'config' },
