@@ -103,6 +103,9 @@ export const ERROR_CATALOGUE = {
   // Agent web tools (issue 12): the message reaches the model as the tool's error result.
   // The SSRF guard refused a local, private or metadata host or address (allowlist: tools.web.fetch.allowPrivate).
   WEB_FETCH_BLOCKED: { wire: 'INVALID_REQUEST', kind: 'config' },
+  WEB_FETCH_FAILED: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
+  // The page cannot be read as text (a binary content type) or its redirects go beyond the limit.
+  WEB_FETCH_UNSUPPORTED: { wire: 'INVALID_REQUEST', kind: 'usage' },
   // Local (CLI, client, config, store); never sent by the gateway
   USAGE: { wire: 'INVALID_REQUEST', kind: 'usage' },
   CONFIG_INVALID: { wire: 'INVALID_REQUEST', kind: 'config' },
