@@ -11,8 +11,9 @@ export const UNTRUSTED_NOTICE =
 
 // Invisible characters a page could put inside a marker so that a filter misses it while a model still reads it.
 const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/g;
-// The core of both markers, with any separators a model would read past; case-insensitive.
-const MARKER_WORDS = /(?:END[\s_-]*)?EXTERNAL[\s_-]*UNTRUSTED[\s_-]*CONTENT/gi;
+// The core of both markers, with any short run of separators a model would read past (spaces, dashes,
+// markdown's escaped underscores `\_`, emphasis marks); case-insensitive.
+const MARKER_WORDS = /(?:END[^\p{L}\p{N}]{0,4})?EXTERNAL[^\p{L}\p{N}]{0,4}UNTRUSTED[^\p{L}\p{N}]{0,4}CONTENT/giu;
 
 /**
  * Make outside text unable to forge or close a block: fold look-alike characters (fullwidth ＜, ligatures)
