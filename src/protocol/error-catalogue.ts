@@ -106,6 +106,8 @@ export const ERROR_CATALOGUE = {
   WEB_FETCH_FAILED: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
   // The page cannot be read as text (a binary content type) or its redirects go beyond the limit.
   WEB_FETCH_UNSUPPORTED: { wire: 'INVALID_REQUEST', kind: 'usage' },
+  WEB_SEARCH_NOT_CONFIGURED: { wire: 'INVALID_REQUEST', kind: 'config' },
+  WEB_SEARCH_FAILED: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
   // Local (CLI, client, config, store); never sent by the gateway
   USAGE: { wire: 'INVALID_REQUEST', kind: 'usage' },
   CONFIG_INVALID: { wire: 'INVALID_REQUEST', kind: 'config' },

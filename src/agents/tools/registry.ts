@@ -11,9 +11,10 @@ import { toolAllowed, type ToolPolicy } from './tool-policy.js';
 import { sessionStatus } from './session-status.js';
 import type { ToolSettings } from '../tool-settings.js';
 import { webFetch } from './web/web-fetch.js';
+import { webSearch } from './web/web-search.js';
 
 /** Every built-in agent tool, by name. */
-export const BUILTIN_TOOLS: ReadonlyMap<string, AgentTool> = new Map([sessionsSpawn, sessionsSend, sessionsList, sessionsHistory, sessionStatus, memorySearch, memoryGet, message, cron, webFetch].map((t) => [t.name, t]));
+export const BUILTIN_TOOLS: ReadonlyMap<string, AgentTool> = new Map([sessionsSpawn, sessionsSend, sessionsList, sessionsHistory, sessionStatus, memorySearch, memoryGet, message, cron, webSearch, webFetch].map((t) => [t.name, t]));
 
 /** Whether the owner turned a tool off in its own settings (tools.web.fetch.enabled, tools.web.search.enabled). */
 function switchedOn(name: string, settings: ToolSettings | undefined): boolean {
