@@ -82,7 +82,7 @@ export async function executeRun(deps: ExecutorDeps, run: ActiveRun, events: Run
   );
 
   const policy = effectivePolicy({ global: cfg.tools, agent: agent.tools });
-  const tools = toolsFor(policy, session.spawnDepth, cfg.defaults.subagents.maxSpawnDepth);
+  const tools = toolsFor(policy, session.spawnDepth, cfg.defaults.subagents.maxSpawnDepth, cfg.tools);
   const offered = new Map<string, AgentTool>(tools.map((t) => [t.name, t]));
   const specs = tools.map(toolSpecOf);
   const system = systemPromptFor(agent, session, tools.map((t) => t.name), run.extraSystemPrompt);
