@@ -105,6 +105,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     agents,
     channels,
     cron,
+    approvals,
     authLimiter: new AuthRateLimiter(),
     syncStore: () => safely(() => watcher.pollIfWrittenHere()),
     port: () => boundPort,
