@@ -96,6 +96,10 @@ export const ERROR_CATALOGUE = {
   UNKNOWN_PAIRING_CODE: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   UNKNOWN_CHANNEL_SENDER: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   CHANNEL_UNAVAILABLE: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
+  // Agent file tools (read, write, edit, apply_patch, ls, grep): results the model reads and corrects
+  WORKSPACE_PATH_ESCAPE: { wire: 'INVALID_REQUEST', kind: 'scope' },
+  FILE_NOT_FOUND: { wire: 'INVALID_REQUEST', kind: 'not-found' },
+  FILE_REFUSED: { wire: 'INVALID_REQUEST', kind: 'usage' },
   // Local (CLI, client, config, store); never sent by the gateway
   USAGE: { wire: 'INVALID_REQUEST', kind: 'usage' },
   CONFIG_INVALID: { wire: 'INVALID_REQUEST', kind: 'config' },
