@@ -100,6 +100,8 @@ export const ERROR_CATALOGUE = {
   WORKSPACE_PATH_ESCAPE: { wire: 'INVALID_REQUEST', kind: 'scope' },
   FILE_NOT_FOUND: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   FILE_REFUSED: { wire: 'INVALID_REQUEST', kind: 'usage' },
+  EDIT_NO_MATCH: { wire: 'INVALID_REQUEST', kind: 'conflict' },
+  EDIT_AMBIGUOUS: { wire: 'INVALID_REQUEST', kind: 'conflict' },
   // Local (CLI, client, config, store); never sent by the gateway
   USAGE: { wire: 'INVALID_REQUEST', kind: 'usage' },
   CONFIG_INVALID: { wire: 'INVALID_REQUEST', kind: 'config' },

@@ -1,4 +1,6 @@
+import { editTool } from './files/edit.js';
 import { readTool } from './files/read.js';
+import { writeTool } from './files/write.js';
 import { sessionsHistory } from './sessions-history.js';
 import { sessionsList } from './sessions-list.js';
 import { sessionsSend } from './sessions-send.js';
@@ -8,7 +10,7 @@ import { toolAllowed, type ToolPolicy } from './tool-policy.js';
 import { sessionStatus } from './session-status.js';
 
 /** Every built-in agent tool, by name. */
-export const BUILTIN_TOOLS: ReadonlyMap<string, AgentTool> = new Map([sessionsSpawn, sessionsSend, sessionsList, sessionsHistory, sessionStatus, readTool].map((t) => [t.name, t]));
+export const BUILTIN_TOOLS: ReadonlyMap<string, AgentTool> = new Map([sessionsSpawn, sessionsSend, sessionsList, sessionsHistory, sessionStatus, readTool, writeTool, editTool].map((t) => [t.name, t]));
 
 /**
  * The tools a session may use: the agent's policy, and no sessions_spawn once the session is as deep as

@@ -128,7 +128,8 @@ export async function existingMode(real: string, path: string): Promise<number |
     if (!st.isFile()) throw new ClawgateError('FILE_REFUSED', `"${path}" is not a regular file; the file tools write regular files only`, { path });
     return st.mode & 0o7777;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw err;
   }
 }
