@@ -102,6 +102,8 @@ export const ERROR_CATALOGUE = {
   FILE_REFUSED: { wire: 'INVALID_REQUEST', kind: 'usage' },
   EDIT_NO_MATCH: { wire: 'INVALID_REQUEST', kind: 'conflict' },
   EDIT_AMBIGUOUS: { wire: 'INVALID_REQUEST', kind: 'conflict' },
+  PATCH_INVALID: { wire: 'INVALID_REQUEST', kind: 'usage' },
+  PATCH_CONFLICT: { wire: 'INVALID_REQUEST', kind: 'conflict' },
   // Local (CLI, client, config, store); never sent by the gateway
   USAGE: { wire: 'INVALID_REQUEST', kind: 'usage' },
   CONFIG_INVALID: { wire: 'INVALID_REQUEST', kind: 'config' },

@@ -1,3 +1,4 @@
+import { applyPatchTool } from './files/apply-patch.js';
 import { editTool } from './files/edit.js';
 import { readTool } from './files/read.js';
 import { writeTool } from './files/write.js';
@@ -10,7 +11,7 @@ import { toolAllowed, type ToolPolicy } from './tool-policy.js';
 import { sessionStatus } from './session-status.js';
 
 /** Every built-in agent tool, by name. */
-export const BUILTIN_TOOLS: ReadonlyMap<string, AgentTool> = new Map([sessionsSpawn, sessionsSend, sessionsList, sessionsHistory, sessionStatus, readTool, writeTool, editTool].map((t) => [t.name, t]));
+export const BUILTIN_TOOLS: ReadonlyMap<string, AgentTool> = new Map([sessionsSpawn, sessionsSend, sessionsList, sessionsHistory, sessionStatus, readTool, writeTool, editTool, applyPatchTool].map((t) => [t.name, t]));
 
 /**
  * The tools a session may use: the agent's policy, and no sessions_spawn once the session is as deep as
