@@ -1,5 +1,7 @@
 import { applyPatchTool } from './files/apply-patch.js';
 import { editTool } from './files/edit.js';
+import { grepTool } from './files/grep.js';
+import { lsTool } from './files/ls.js';
 import { readTool } from './files/read.js';
 import { writeTool } from './files/write.js';
 import { sessionsHistory } from './sessions-history.js';
@@ -11,7 +13,7 @@ import { toolAllowed, type ToolPolicy } from './tool-policy.js';
 import { sessionStatus } from './session-status.js';
 
 /** Every built-in agent tool, by name. */
-export const BUILTIN_TOOLS: ReadonlyMap<string, AgentTool> = new Map([sessionsSpawn, sessionsSend, sessionsList, sessionsHistory, sessionStatus, readTool, writeTool, editTool, applyPatchTool].map((t) => [t.name, t]));
+export const BUILTIN_TOOLS: ReadonlyMap<string, AgentTool> = new Map([sessionsSpawn, sessionsSend, sessionsList, sessionsHistory, sessionStatus, readTool, writeTool, editTool, applyPatchTool, lsTool, grepTool].map((t) => [t.name, t]));
 
 /**
  * The tools a session may use: the agent's policy, and no sessions_spawn once the session is as deep as
