@@ -4,7 +4,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileToolFixture, type FileToolFixture } from '../../../../test/helpers/file-tool-context.js';
 import { ClawgateError } from '../../../protocol/error-catalogue.js';
-import { grepTool } from './grep.js';
+import { grepTool, hasNestedQuantifier } from './grep.js';
 import { GREP_LINE_CHARS, GREP_MAX_FILE_BYTES, GREP_MAX_PATTERN_CHARS } from './limits.js';
 
 const isCode = (code: string, re?: RegExp) => (err: unknown) => err instanceof ClawgateError && err.code === code && (!re || re.test(err.message));
@@ -85,4 +85,12 @@ test('a path outside is refused; a missing one is FILE_NOT_FOUND', async (t) => 
   tree(f);
   for (const path of ['..', '../outside', 'out', 'link.txt', f.outside]) await assert.rejects(f.run(grepTool, { pattern: 'TODO', path }), isCode('WORKSPACE_PATH_ESCAPE'), path);
   await assert.rejects(f.run(grepTool, { pattern: 'x', path: 'nope' }), isCode('FILE_NOT_FOUND'));
+});
+
+test('patterns that repeat a quantified group (exponential backtracking) are refused; ordinary groups are fine', async (t) => {
+  for (const p of ['(a+)+$', '(\\w*)*x', '(a|b+){2,}', '(?:x+)*', '(a{1,3})+']) assert.equal(hasNestedQuantifier(p), true, p);
+  for (const p of ['(ab)+', 'a+b*', '(foo|bar)', 'x{2,}', '\\(a+\\)+', '(TODO|FIXME):\\s+\\w+', '[(]a+[)]']) assert.equal(hasNestedQuantifier(p), false, p);
+  const f = fileToolFixture(t);
+  writeFileSync(join(f.ws, 'a.txt'), `${'a'.repeat(40)}!\n`);
+  await assert.rejects(f.run(grepTool, { pattern: '(a+)+$' }), isCode('INVALID_PARAMS', /repeats a group that holds a quantifier/));
 });

@@ -29,8 +29,20 @@ interface Tally {
   stopped: string | undefined;
 }
 
+/**
+ * A group holding a quantifier that is itself repeated, as in `(a+)+` or `(\\w*){2,}`: the shape that makes a
+ * backtracking engine take exponential time on a line that almost matches, blocking the whole gateway.
+ */
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*(?:[+*]|\{\d+,?\d*\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d+,?\d*\})/;
+
+/** Whether a pattern repeats a group that holds a quantifier. */
+export function hasNestedQuantifier(pattern: string): boolean {
+  return NESTED_QUANTIFIER.test(pattern);
+}
+
 function compile(pattern: string, ignoreCase: boolean): RegExp {
   if (pattern.length > GREP_MAX_PATTERN_CHARS) throw new ClawgateError('INVALID_PARAMS', `pattern is ${pattern.length} characters, more than ${GREP_MAX_PATTERN_CHARS}; use a shorter pattern`, { max: GREP_MAX_PATTERN_CHARS });
+  if (hasNestedQuantifier(pattern)) throw new ClawgateError('INVALID_PARAMS', `pattern ${JSON.stringify(pattern)} repeats a group that holds a quantifier (like "(a+)+"), which can take exponential time; drop the outer or the inner repetition`, {});
   try {
     return new RegExp(pattern, ignoreCase ? 'i' : '');
   } catch (err) {

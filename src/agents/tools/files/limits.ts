@@ -27,15 +27,17 @@ export const EDIT_MAX_LISTED_MATCHES = 20;
 export const PATCH_MAX_CHARS = 4 * MiB;
 /** Most files one patch may touch. */
 export const PATCH_MAX_FILES = 100;
-/** Folder levels `ls` lists when no depth is given, and at most. */
+/** Folder levels `ls` lists when no depth is given. */
 export const LS_DEFAULT_DEPTH = 1;
+/** Most folder levels one `ls` lists. */
 export const LS_MAX_DEPTH = 5;
 /** Most entries one `ls` lists. */
 export const LS_MAX_ENTRIES = 500;
 /** Longest grep pattern (characters); a long pattern is more likely to backtrack badly. */
 export const GREP_MAX_PATTERN_CHARS = 1000;
-/** Matches grep returns when no maxResults is given, and at most. */
+/** Matches grep returns when no maxResults is given. */
 export const GREP_DEFAULT_RESULTS = 100;
+/** Most matches one grep returns. */
 export const GREP_MAX_RESULTS = 500;
 /** Longest text of one grep result line (characters). */
 export const GREP_LINE_CHARS = 300;

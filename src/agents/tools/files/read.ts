@@ -8,7 +8,7 @@ import { BINARY_SNIFF_BYTES, READ_CHUNK_BYTES, READ_DEFAULT_LINES, READ_MAX_LINE
 const LINE_KEEP_BYTES = READ_MAX_LINE_CHARS * 4;
 
 /** What one pass over a file found: the numbered lines of the window and how many lines the file has. */
-export interface ReadWindow {
+interface ReadWindow {
   readonly lines: string[];
   /** Number of the first and last line shown (last < first when none). */
   readonly first: number;
