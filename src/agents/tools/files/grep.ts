@@ -30,7 +30,7 @@ interface Tally {
 }
 
 /**
- * A group holding a quantifier that is itself repeated, as in `(a+)+` or `(\\w*){2,}`: the shape that makes a
+ * A group holding a quantifier that is itself repeated, as in `(a+)+` or `(\w*){2,}`: the shape that makes a
  * backtracking engine take exponential time on a line that almost matches, blocking the whole gateway.
  */
 const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*(?:[+*]|\{\d+,?\d*\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d+,?\d*\})/;
