@@ -84,7 +84,7 @@ export async function executeRun(deps: ExecutorDeps, run: ActiveRun, events: Run
   );
 
   const policy = effectivePolicy({ global: cfg.tools, agent: agent.tools });
-  const tools = toolsFor(policy, session.spawnDepth, cfg.defaults.subagents.maxSpawnDepth);
+  const tools = toolsFor(policy, session.spawnDepth, cfg.defaults.subagents.maxSpawnDepth, cfg.tools);
   const offered = new Map<string, AgentTool>(tools.map((t) => [t.name, t]));
   const specs = tools.map(toolSpecOf);
   const system = systemPromptFor(agent, session, tools.map((t) => t.name), run.extraSystemPrompt, await workspaceBootstrap(deps, agent));
@@ -135,11 +135,14 @@ export async function executeRun(deps: ExecutorDeps, run: ActiveRun, events: Run
         appendTool(deps, run, done.toolCalls.slice(i).map((c) => ({ role: 'tool', toolCallId: c.id, name: c.name, text: `error: the run was ${run.abortCause === 'timeout' ? 'timed out' : 'aborted'} before this tool ran`, isError: true })));
         throw signal.reason;
       }
-      events.tool(run, { phase: 'start', name: call.name, toolCallId: call.id, args: call.arguments });
+      const startedAt = deps.now();
+      events.tool(run, { phase: 'start', name: call.name, toolCallId: call.id, args: call.arguments, startedAt });
       const update = (data: Record<string, unknown>) => events.tool(run, { phase: 'update', name: call.name, toolCallId: call.id, ...data });
       const outcome = await executeTool(call, offered, { caller, host: deps.host, signal, agent, settings: cfg.tools, services: deps.services, update });
-      tail.push(...appendTool(deps, run, [{ role: 'tool', toolCallId: call.id, name: call.name, text: outcome.text, ...(outcome.isError ? { isError: true } : {}) }]));
-      events.tool(run, { phase: 'result', name: call.name, toolCallId: call.id, isError: outcome.isError, result: outcome.result });
+      // The tool's own time, kept with its result: transcripts, history and watchers all show it.
+      const durationMs = Math.max(0, deps.now() - startedAt);
+      tail.push(...appendTool(deps, run, [{ role: 'tool', toolCallId: call.id, name: call.name, text: outcome.text, ...(outcome.isError ? { isError: true } : {}), durationMs }]));
+      events.tool(run, { phase: 'result', name: call.name, toolCallId: call.id, isError: outcome.isError, result: outcome.result, startedAt, durationMs });
     }
   }
   deps.log.warn({ runId: run.runId, sessionKey: run.sessionKey }, `run stopped after ${MAX_MODEL_ROUNDS} model calls`);

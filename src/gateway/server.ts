@@ -32,6 +32,9 @@ import { createChannels } from '../channels/registry.js';
 import { CronService } from '../cron/scheduler.js';
 import { Heartbeat, heartbeatEveryMs } from '../cron/heartbeat.js';
 import { DENY_ALL_GATE } from '../approvals/deny-all-gate.js';
+import { MemoryIndexes } from '../agents/memory/memory-indexes.js';
+import { channelMessagePort } from '../channels/message-targets.js';
+import { agentCronPort } from '../cron/agent-cron-port.js';
 
 export interface GatewayServerOptions {
   store: Store;
@@ -77,11 +80,15 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   };
   let boundPort = opts.config.port;
   const agentConfig = new ConfigSource(opts.paths.configPath, opts.env ?? process.env, log, opts.fullConfig);
-  const agents = new AgentRuntime({ store: opts.store, log, config: () => agentConfig.current(), createProvider, services: { approvals: DENY_ALL_GATE } });
-  // Announce delivery goes through the chat channels; an unconfigured channel fails with its cause.
+  // Announce delivery and the message tool go through the chat channels; an unconfigured channel fails with its cause.
   const deliver = (target: { channel: string; to: string }, text: string): Promise<void> => {
     return context.channels.deliver(target, text);
   };
+  const memory = new MemoryIndexes(opts.paths.stateDir);
+  const messages = channelMessagePort({ store: opts.store, config: opts.fullConfig, deliver });
+  // The runtime's tools reach the scheduler built just after it (bound late: the scheduler needs the runtime).
+  const services = { approvals: DENY_ALL_GATE, memory, messages, cron: agentCronPort((): CronService => cron, messages) };
+  const agents = new AgentRuntime({ store: opts.store, log, config: () => agentConfig.current(), createProvider, services });
   const cron = new CronService({ store: opts.store, runtime: agents, log, deliver });
   const heartbeatMs = heartbeatEveryMs(opts.fullConfig);
   const heartbeat = heartbeatMs !== undefined ? new Heartbeat({ store: opts.store, runtime: agents, log, everyMs: heartbeatMs }) : undefined;
@@ -168,6 +175,8 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
       // No new inbound messages; in-flight replies stop waiting; the poller lock is released.
       await channels.close();
       await agents.close();
+      // After the runs ended: no tool is searching any more.
+      memory.close();
       // Runs the stop aborted are recorded (as aborted) before the store closes.
       await cron.settled();
       clearInterval(watch);

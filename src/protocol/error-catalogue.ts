@@ -104,6 +104,18 @@ export const ERROR_CATALOGUE = {
   EDIT_AMBIGUOUS: { wire: 'INVALID_REQUEST', kind: 'conflict' },
   PATCH_INVALID: { wire: 'INVALID_REQUEST', kind: 'usage' },
   PATCH_CONFLICT: { wire: 'INVALID_REQUEST', kind: 'conflict' },
+  // Agent tools (issue 12): what a tool refuses the model, with how the owner allows it
+  MEMORY_PATH_REFUSED: { wire: 'INVALID_REQUEST', kind: 'scope' },
+  MESSAGE_TARGET_NOT_APPROVED: { wire: 'INVALID_REQUEST', kind: 'scope' },
+  CRON_AGENT_JOBS_FULL: { wire: 'INVALID_REQUEST', kind: 'conflict' },
+  // Agent web tools (issue 12): the message reaches the model as the tool's error result.
+  // The SSRF guard refused a local, private or metadata host or address (allowlist: tools.web.fetch.allowPrivate).
+  WEB_FETCH_BLOCKED: { wire: 'INVALID_REQUEST', kind: 'config' },
+  WEB_FETCH_FAILED: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
+  // The page cannot be read as text (a binary content type) or its redirects go beyond the limit.
+  WEB_FETCH_UNSUPPORTED: { wire: 'INVALID_REQUEST', kind: 'usage' },
+  WEB_SEARCH_NOT_CONFIGURED: { wire: 'INVALID_REQUEST', kind: 'config' },
+  WEB_SEARCH_FAILED: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
   // Local (CLI, client, config, store); never sent by the gateway
   USAGE: { wire: 'INVALID_REQUEST', kind: 'usage' },
   CONFIG_INVALID: { wire: 'INVALID_REQUEST', kind: 'config' },

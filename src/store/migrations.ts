@@ -201,6 +201,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE device_tokens ADD COLUMN needs_proof INTEGER NOT NULL DEFAULT 0;
   UPDATE device_tokens SET needs_proof = 1 WHERE revoked_at_ms IS NOT NULL;
   `,
+  // 5: who made a cron job. NULL: the owner (cron.add); otherwise the session key of the agent session whose
+  // cron tool added it, so the owner tells them apart and an agent removes only its own.
+  `
+  ALTER TABLE cron_jobs ADD COLUMN created_by TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -2,11 +2,10 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { DENY_ALL_GATE } from '../../src/approvals/deny-all-gate.js';
 import type { ResolvedAgent } from '../../src/agents/agent-config.js';
 import { resolveToolSettings } from '../../src/agents/tool-settings.js';
 import { executeTool, type ToolOutcome } from '../../src/agents/tools/execute-tool.js';
-import type { AgentTool, ToolContext, ToolHost } from '../../src/agents/tools/tool.js';
+import type { AgentTool, ToolContext, ToolHost, ToolServices } from '../../src/agents/tools/tool.js';
 
 /** A temp workspace (`ws`, real path) beside an `outside` dir, and a tool context whose agent works in it. */
 export interface FileToolFixture {
@@ -20,7 +19,18 @@ export interface FileToolFixture {
   call(tool: AgentTool, args: Record<string, unknown>): Promise<ToolOutcome>;
 }
 
-const NO_HOST = new Proxy({}, { get: () => () => { throw new Error('file tools do not use the tool host'); } }) as ToolHost;
+const NO_HOST = new Proxy({} as ToolHost, {
+  get: (_t, name) => () => {
+    throw new Error(`file tools do not use the tool host (${String(name)})`);
+  },
+});
+
+/** File tools use no runtime service; any use fails loudly. */
+const NO_SERVICES = new Proxy({} as ToolServices, {
+  get: (_t, name) => {
+    throw new Error(`file tools do not use the ${String(name)} service`);
+  },
+});
 
 /** Build the fixture; removed after the test. */
 export function fileToolFixture(t: TestContext): FileToolFixture {
@@ -37,7 +47,7 @@ export function fileToolFixture(t: TestContext): FileToolFixture {
     signal: new AbortController().signal,
     agent,
     settings: resolveToolSettings({}, {}),
-    services: { approvals: DENY_ALL_GATE },
+    services: NO_SERVICES,
     update: () => undefined,
   };
   return {

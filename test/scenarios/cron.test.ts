@@ -19,6 +19,9 @@ import { startAgentGateway, type AgentGateway } from '../helpers/agent-gateway.j
 import { startFakeOpenAi } from '../helpers/fake-openai.js';
 import { lastOf } from '../helpers/runtime-harness.js';
 import { DENY_ALL_GATE } from '../../src/approvals/deny-all-gate.js';
+import { MemoryIndexes } from '../../src/agents/memory/memory-indexes.js';
+import { NO_MESSAGE_TARGETS } from '../../src/agents/tools/message-port.js';
+import { agentCronPort } from '../../src/cron/agent-cron-port.js';
 
 let ag: AgentGateway;
 
@@ -125,12 +128,16 @@ describe('DP-SECOND-INSTANCE', () => {
     const clock = { now: Date.now() };
     const sides = [0, 1].map(() => {
       const store = Store.open(join(dir, 'state.db'));
-      const runtime = new AgentRuntime({ store, log, config: () => resolved, createProvider, services: { approvals: DENY_ALL_GATE } });
-      return { store, runtime, cron: new CronService({ store, runtime, log, deliver: async () => undefined, now: () => clock.now }) };
+      const memory = new MemoryIndexes(dir);
+      const services = { approvals: DENY_ALL_GATE, memory, messages: NO_MESSAGE_TARGETS, cron: agentCronPort((): CronService => cron, NO_MESSAGE_TARGETS) };
+      const runtime = new AgentRuntime({ store, log, config: () => resolved, createProvider, services });
+      const cron = new CronService({ store, runtime, log, deliver: async () => undefined, now: () => clock.now });
+      return { store, runtime, memory, cron };
     });
     t.after(async () => {
       for (const s of sides) {
         await s.runtime.close();
+        s.memory.close();
         s.store.close();
       }
       await fake.close();
