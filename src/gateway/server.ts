@@ -31,10 +31,11 @@ import type { Config } from '../config/schema.js';
 import { createChannels } from '../channels/registry.js';
 import { CronService } from '../cron/scheduler.js';
 import { Heartbeat, heartbeatEveryMs } from '../cron/heartbeat.js';
-import { DENY_ALL_GATE } from '../approvals/deny-all-gate.js';
 import { MemoryIndexes } from '../agents/memory/memory-indexes.js';
 import { channelMessagePort } from '../channels/message-targets.js';
 import { agentCronPort } from '../cron/agent-cron-port.js';
+import { ApprovalService } from '../approvals/approval-service.js';
+import { approvalEffects } from '../approvals/approval-effects.js';
 
 export interface GatewayServerOptions {
   store: Store;
@@ -80,6 +81,10 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   };
   let boundPort = opts.config.port;
   const agentConfig = new ConfigSource(opts.paths.configPath, opts.env ?? process.env, log, opts.fullConfig);
+  // Exec approvals: written events go out at once through the watcher (context is built below, before any run).
+  const approvals = new ApprovalService({ store: opts.store, log, afterWrite: () => context.syncStore() });
+  // Requests left pending by an earlier gateway end as expired, never allowed: nobody waits for them any more.
+  approvals.expireLeftovers();
   // Announce delivery and the message tool go through the chat channels; an unconfigured channel fails with its cause.
   const deliver = (target: { channel: string; to: string }, text: string): Promise<void> => {
     return context.channels.deliver(target, text);
@@ -87,13 +92,13 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   const memory = new MemoryIndexes(opts.paths.stateDir);
   const messages = channelMessagePort({ store: opts.store, config: opts.fullConfig, deliver });
   // The runtime's tools reach the scheduler built just after it (bound late: the scheduler needs the runtime).
-  const services = { approvals: DENY_ALL_GATE, memory, messages, cron: agentCronPort((): CronService => cron, messages) };
+  const services = { approvals, memory, messages, cron: agentCronPort((): CronService => cron, messages) };
   const agents = new AgentRuntime({ store: opts.store, log, config: () => agentConfig.current(), createProvider, services });
   const cron = new CronService({ store: opts.store, runtime: agents, log, deliver });
   const heartbeatMs = heartbeatEveryMs(opts.fullConfig);
   const heartbeat = heartbeatMs !== undefined ? new Heartbeat({ store: opts.store, runtime: agents, log, everyMs: heartbeatMs }) : undefined;
-  const channels = await createChannels(opts.fullConfig, { store: opts.store, runtime: agents, log, stateDir: opts.paths.stateDir, env: opts.env ?? process.env });
-  const watcher = new StoreWatcher(opts.store, connections, broadcaster, channels, log);
+  const channels = await createChannels(opts.fullConfig, { store: opts.store, runtime: agents, log, stateDir: opts.paths.stateDir, env: opts.env ?? process.env, approvals });
+  const watcher = new StoreWatcher(opts.store, connections, broadcaster, channels, log, [approvalEffects(approvals)]);
   const context: GatewayContext = {
     store: opts.store,
     paths: opts.paths,
@@ -107,6 +112,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     agents,
     channels,
     cron,
+    approvals,
     authLimiter: new AuthRateLimiter(),
     syncStore: () => safely(() => watcher.pollIfWrittenHere()),
     port: () => boundPort,
@@ -127,6 +133,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
       agents,
       channels,
       cron,
+      approvals,
     }),
   ]);
   // Run progress reaches operators who may read it; a slow reader loses deltas rather than growing memory.
@@ -172,6 +179,8 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
       clearInterval(tick);
       cron.stop();
       heartbeat?.stop();
+      // Commands waiting for the owner end as not allowed (their requests expire, audited) while the store is open.
+      approvals.close();
       // No new inbound messages; in-flight replies stop waiting; the poller lock is released.
       await channels.close();
       await agents.close();

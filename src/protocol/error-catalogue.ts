@@ -116,6 +116,12 @@ export const ERROR_CATALOGUE = {
   WEB_FETCH_UNSUPPORTED: { wire: 'INVALID_REQUEST', kind: 'usage' },
   WEB_SEARCH_NOT_CONFIGURED: { wire: 'INVALID_REQUEST', kind: 'config' },
   WEB_SEARCH_FAILED: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
+  // Exec approvals (issue 12)
+  UNKNOWN_APPROVAL: { wire: 'INVALID_REQUEST', kind: 'not-found' },
+  APPROVAL_ALREADY_RESOLVED: { wire: 'INVALID_REQUEST', kind: 'conflict' },
+  APPROVAL_EXPIRED: { wire: 'INVALID_REQUEST', kind: 'conflict' },
+  INVALID_ALLOWLIST_PATTERN: { wire: 'INVALID_REQUEST', kind: 'usage' },
+  UNKNOWN_ALLOWLIST_PATTERN: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   // Local (CLI, client, config, store); never sent by the gateway
   USAGE: { wire: 'INVALID_REQUEST', kind: 'usage' },
   CONFIG_INVALID: { wire: 'INVALID_REQUEST', kind: 'config' },
