@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import type { Store } from '../store/store.js';
 import type { ActiveRun } from './active-run.js';
-import { agentModel, type ResolvedAgents } from './agent-config.js';
+import { agentModel, type ResolvedAgent, type ResolvedAgents } from './agent-config.js';
 import { MAX_CONTEXT_MESSAGES, MAX_MODEL_ROUNDS, MAX_REPLY_CHARS } from './limits.js';
 import type { ProviderHealth } from './provider-health.js';
 import type { RunEvents } from './run-events.js';
@@ -13,6 +13,8 @@ import { toolsFor } from './tools/registry.js';
 import { effectivePolicy } from './tools/tool-policy.js';
 import { toolSpecOf, type AgentTool, type ToolHost, type ToolServices } from './tools/tool.js';
 import { applyRepair, planRepair, providerView } from './transcript-repair.js';
+import { ensureWorkspace } from './workspace/ensure-workspace.js';
+import { loadBootstrap } from './workspace/load-bootstrap.js';
 import { ProviderError, type ModelProvider, type ResolvedProvider, type ToolCall, type TranscriptMessage } from './types.js';
 
 /** What one run needs from the runtime. */
@@ -85,7 +87,7 @@ export async function executeRun(deps: ExecutorDeps, run: ActiveRun, events: Run
   const tools = toolsFor(policy, session.spawnDepth, cfg.defaults.subagents.maxSpawnDepth, cfg.tools);
   const offered = new Map<string, AgentTool>(tools.map((t) => [t.name, t]));
   const specs = tools.map(toolSpecOf);
-  const system = systemPromptFor(agent, session, tools.map((t) => t.name), run.extraSystemPrompt);
+  const system = systemPromptFor(agent, session, tools.map((t) => t.name), run.extraSystemPrompt, await workspaceBootstrap(deps, agent));
   const caller = { runId: run.runId, sessionKey: run.sessionKey, agentId: run.agentId, spawnDepth: session.spawnDepth };
 
   for (let round = 0; round < MAX_MODEL_ROUNDS; round++) {
@@ -144,6 +146,17 @@ export async function executeRun(deps: ExecutorDeps, run: ActiveRun, events: Run
     }
   }
   deps.log.warn({ runId: run.runId, sessionKey: run.sessionKey }, `run stopped after ${MAX_MODEL_ROUNDS} model calls`);
+}
+
+/** Create the agent's workspace on first use and load its bootstrap files; a workspace that fails does not fail the run. */
+async function workspaceBootstrap(deps: ExecutorDeps, agent: ResolvedAgent): Promise<string | undefined> {
+  try {
+    if (await ensureWorkspace(agent.workspace)) deps.log.info({ agentId: agent.id, workspace: agent.workspace }, 'agent workspace created');
+    return await loadBootstrap(agent.workspace);
+  } catch (err) {
+    deps.log.warn({ agentId: agent.id, workspace: agent.workspace, err: (err as Error).message }, 'agent workspace unavailable: the run goes on without its bootstrap files');
+    return undefined;
+  }
 }
 
 function appendAssistant(deps: ExecutorDeps, run: ActiveRun, message: TranscriptMessage): StoredMessage[] {

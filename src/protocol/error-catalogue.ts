@@ -96,6 +96,14 @@ export const ERROR_CATALOGUE = {
   UNKNOWN_PAIRING_CODE: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   UNKNOWN_CHANNEL_SENDER: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   CHANNEL_UNAVAILABLE: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
+  // Agent file tools (read, write, edit, apply_patch, ls, grep): results the model reads and corrects
+  WORKSPACE_PATH_ESCAPE: { wire: 'INVALID_REQUEST', kind: 'scope' },
+  FILE_NOT_FOUND: { wire: 'INVALID_REQUEST', kind: 'not-found' },
+  FILE_REFUSED: { wire: 'INVALID_REQUEST', kind: 'usage' },
+  EDIT_NO_MATCH: { wire: 'INVALID_REQUEST', kind: 'conflict' },
+  EDIT_AMBIGUOUS: { wire: 'INVALID_REQUEST', kind: 'conflict' },
+  PATCH_INVALID: { wire: 'INVALID_REQUEST', kind: 'usage' },
+  PATCH_CONFLICT: { wire: 'INVALID_REQUEST', kind: 'conflict' },
   // Agent tools (issue 12): what a tool refuses the model, with how the owner allows it
   MEMORY_PATH_REFUSED: { wire: 'INVALID_REQUEST', kind: 'scope' },
   MESSAGE_TARGET_NOT_APPROVED: { wire: 'INVALID_REQUEST', kind: 'scope' },

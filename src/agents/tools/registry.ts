@@ -1,3 +1,9 @@
+import { applyPatchTool } from './files/apply-patch.js';
+import { editTool } from './files/edit.js';
+import { grepTool } from './files/grep.js';
+import { lsTool } from './files/ls.js';
+import { readTool } from './files/read.js';
+import { writeTool } from './files/write.js';
 import { cron } from './cron.js';
 import { memoryGet } from './memory/memory-get.js';
 import { memorySearch } from './memory/memory-search.js';
@@ -14,7 +20,9 @@ import { webFetch } from './web/web-fetch.js';
 import { webSearch } from './web/web-search.js';
 
 /** Every built-in agent tool, by name. */
-export const BUILTIN_TOOLS: ReadonlyMap<string, AgentTool> = new Map([sessionsSpawn, sessionsSend, sessionsList, sessionsHistory, sessionStatus, memorySearch, memoryGet, message, cron, webSearch, webFetch].map((t) => [t.name, t]));
+export const BUILTIN_TOOLS: ReadonlyMap<string, AgentTool> = new Map(
+  [sessionsSpawn, sessionsSend, sessionsList, sessionsHistory, sessionStatus, readTool, writeTool, editTool, applyPatchTool, lsTool, grepTool, memorySearch, memoryGet, message, cron, webSearch, webFetch].map((t) => [t.name, t]),
+);
 
 /** Whether the owner turned a tool off in its own settings (tools.web.fetch.enabled, tools.web.search.enabled). */
 function switchedOn(name: string, settings: ToolSettings | undefined): boolean {
