@@ -32,6 +32,8 @@ import { createChannels } from '../channels/registry.js';
 import { CronService } from '../cron/scheduler.js';
 import { Heartbeat, heartbeatEveryMs } from '../cron/heartbeat.js';
 import { DENY_ALL_GATE } from '../approvals/deny-all-gate.js';
+import { ProcessRegistry } from '../agents/tools/exec/process-registry.js';
+import { homedir } from 'node:os';
 
 export interface GatewayServerOptions {
   store: Store;
@@ -77,7 +79,9 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   };
   let boundPort = opts.config.port;
   const agentConfig = new ConfigSource(opts.paths.configPath, opts.env ?? process.env, log, opts.fullConfig);
-  const agents = new AgentRuntime({ store: opts.store, log, config: () => agentConfig.current(), createProvider, services: { approvals: DENY_ALL_GATE } });
+  // exec's processes: no sandboxed command ever sees the state dir or the owner's home.
+  const processes = new ProcessRegistry({ hidden: [opts.paths.stateDir, homedir()] });
+  const agents = new AgentRuntime({ store: opts.store, log, config: () => agentConfig.current(), createProvider, services: { approvals: DENY_ALL_GATE, processes } });
   // Announce delivery goes through the chat channels; an unconfigured channel fails with its cause.
   const deliver = (target: { channel: string; to: string }, text: string): Promise<void> => {
     return context.channels.deliver(target, text);
@@ -168,6 +172,8 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
       // No new inbound messages; in-flight replies stop waiting; the poller lock is released.
       await channels.close();
       await agents.close();
+      // Background commands live as long as the gateway, no longer.
+      await processes.closeAll();
       // Runs the stop aborted are recorded (as aborted) before the store closes.
       await cron.settled();
       clearInterval(watch);

@@ -96,6 +96,12 @@ export const ERROR_CATALOGUE = {
   UNKNOWN_PAIRING_CODE: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   UNKNOWN_CHANNEL_SENDER: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   CHANNEL_UNAVAILABLE: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
+  // Agent tools: exec and process (issue 12)
+  EXEC_DENIED: { wire: 'INVALID_REQUEST', kind: 'scope' },
+  EXEC_SANDBOX_UNAVAILABLE: { wire: 'UNAVAILABLE', kind: 'config' },
+  EXEC_WORKSPACE_UNSAFE: { wire: 'INVALID_REQUEST', kind: 'config' },
+  EXEC_PROCESS_LIMIT: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
+  UNKNOWN_PROCESS: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   // Local (CLI, client, config, store); never sent by the gateway
   USAGE: { wire: 'INVALID_REQUEST', kind: 'usage' },
   CONFIG_INVALID: { wire: 'INVALID_REQUEST', kind: 'config' },

@@ -13,6 +13,8 @@ import { startFakeAnthropic } from './fake-anthropic.js';
 import { startFakeOpenAi, type FakeModelServer, type Script } from './fake-openai.js';
 import { tempStore } from './temp-store.js';
 import { DENY_ALL_GATE } from '../../src/approvals/deny-all-gate.js';
+import type { ExecApprovalGate } from '../../src/approvals/types.js';
+import { ProcessRegistry } from '../../src/agents/tools/exec/process-registry.js';
 
 /** An in-process runtime on a real store, talking to a real stand-in OpenAI server. */
 export interface RuntimeHarness {
@@ -21,6 +23,8 @@ export interface RuntimeHarness {
   readonly fake: FakeModelServer;
   /** The state dir the agents' workspaces default to (removed after the test). */
   readonly stateDir: string;
+  /** exec's processes (closed after the test). */
+  readonly processes: ProcessRegistry;
   readonly chat: ChatEventPayload[];
   readonly agent: AgentEventPayload[];
   /** Send and wait for the run to end. */
@@ -47,9 +51,9 @@ export function lastAnthropicUser(body: { messages: { role: string; content: str
 
 /**
  * Build the harness; `config` is merged over a provider `fake` and default model `fake/fake-gpt` (OpenAI API)
- * or `fake/fake-claude` (Anthropic API).
+ * or `fake/fake-claude` (Anthropic API). `approvals` decides exec's commands (default: none may run).
  */
-export async function runtimeHarness(t: TestContext, script: Script, config: Partial<Config> = {}, api: 'openai-completions' | 'anthropic-messages' = 'openai-completions'): Promise<RuntimeHarness> {
+export async function runtimeHarness(t: TestContext, script: Script, config: Partial<Config> = {}, api: 'openai-completions' | 'anthropic-messages' = 'openai-completions', approvals: ExecApprovalGate = DENY_ALL_GATE): Promise<RuntimeHarness> {
   const fake = api === 'openai-completions' ? await startFakeOpenAi(script) : await startFakeAnthropic(script);
   const store = tempStore(t);
   const full: Config = {
@@ -59,12 +63,14 @@ export async function runtimeHarness(t: TestContext, script: Script, config: Par
   } as Config;
   const stateDir = mkdtempSync(join(tmpdir(), 'clawgate-rt-'));
   const resolved = resolveAgents(full, {}, stateDir);
-  const runtime = new AgentRuntime({ store, log: pino({ level: 'silent' }), config: () => resolved, createProvider, services: { approvals: DENY_ALL_GATE } });
+  const processes = new ProcessRegistry({ hidden: [stateDir] });
+  const runtime = new AgentRuntime({ store, log: pino({ level: 'silent' }), config: () => resolved, createProvider, services: { approvals, processes } });
   const chat: ChatEventPayload[] = [];
   const agent: AgentEventPayload[] = [];
   runtime.subscribe((e) => (e.type === 'chat' ? chat.push(e.payload) : agent.push(e.payload)));
   t.after(async () => {
     await runtime.close();
+    await processes.closeAll();
     await fake.close();
     rmSync(stateDir, { recursive: true, force: true });
   });
@@ -73,6 +79,7 @@ export async function runtimeHarness(t: TestContext, script: Script, config: Par
     store,
     fake,
     stateDir,
+    processes,
     chat,
     agent,
     async ask(message, sessionKey = 'agent:main:main') {

@@ -19,6 +19,7 @@ import { startAgentGateway, type AgentGateway } from '../helpers/agent-gateway.j
 import { startFakeOpenAi } from '../helpers/fake-openai.js';
 import { lastOf } from '../helpers/runtime-harness.js';
 import { DENY_ALL_GATE } from '../../src/approvals/deny-all-gate.js';
+import { ProcessRegistry } from '../../src/agents/tools/exec/process-registry.js';
 
 let ag: AgentGateway;
 
@@ -125,7 +126,7 @@ describe('DP-SECOND-INSTANCE', () => {
     const clock = { now: Date.now() };
     const sides = [0, 1].map(() => {
       const store = Store.open(join(dir, 'state.db'));
-      const runtime = new AgentRuntime({ store, log, config: () => resolved, createProvider, services: { approvals: DENY_ALL_GATE } });
+      const runtime = new AgentRuntime({ store, log, config: () => resolved, createProvider, services: { approvals: DENY_ALL_GATE, processes: new ProcessRegistry({ hidden: [dir] }) } });
       return { store, runtime, cron: new CronService({ store, runtime, log, deliver: async () => undefined, now: () => clock.now }) };
     });
     t.after(async () => {

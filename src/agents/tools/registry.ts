@@ -1,3 +1,5 @@
+import { exec } from './exec.js';
+import { processTool } from './process.js';
 import { sessionsHistory } from './sessions-history.js';
 import { sessionsList } from './sessions-list.js';
 import { sessionsSend } from './sessions-send.js';
@@ -7,7 +9,7 @@ import { toolAllowed, type ToolPolicy } from './tool-policy.js';
 import { sessionStatus } from './session-status.js';
 
 /** Every built-in agent tool, by name. */
-export const BUILTIN_TOOLS: ReadonlyMap<string, AgentTool> = new Map([sessionsSpawn, sessionsSend, sessionsList, sessionsHistory, sessionStatus].map((t) => [t.name, t]));
+export const BUILTIN_TOOLS: ReadonlyMap<string, AgentTool> = new Map([sessionsSpawn, sessionsSend, sessionsList, sessionsHistory, sessionStatus, exec, processTool].map((t) => [t.name, t]));
 
 /**
  * The tools a session may use: the agent's policy, and no sessions_spawn once the session is as deep as

@@ -4,6 +4,7 @@ import type { ResolvedAgent } from '../agent-config.js';
 import type { ToolSettings } from '../tool-settings.js';
 import type { SessionSummary, StoredMessage } from '../runtime-api.js';
 import type { ToolSpec } from '../types.js';
+import type { ProcessRegistry } from './exec/process-registry.js';
 
 /** The session and run a tool call comes from. */
 export interface ToolCaller {
@@ -40,6 +41,8 @@ export interface ToolHost {
 export interface ToolServices {
   /** Decides whether a command may run; exec never decides by itself. */
   readonly approvals: ExecApprovalGate;
+  /** exec's running processes: killed with their run (foreground), their session, and the gateway. */
+  readonly processes: ProcessRegistry;
 }
 
 /** Everything a tool gets besides its validated arguments. */
