@@ -17,7 +17,7 @@ const plan = (over: Partial<BwrapPlan> = {}): BwrapPlan => ({
 
 /** Each option with its operands, as bwrap reads them (the argv after `--` is the command). */
 function ops(args: string[]): string[][] {
-  const arity: Record<string, number> = { '--ro-bind': 2, '--ro-bind-try': 2, '--bind': 2, '--symlink': 2, '--setenv': 2, '--chdir': 1, '--cap-drop': 1, '--proc': 1, '--dev': 1, '--tmpfs': 1 };
+  const arity: Record<string, number> = { '--ro-bind': 2, '--ro-bind-try': 2, '--bind': 2, '--symlink': 2, '--setenv': 2, '--chdir': 1, '--remount-ro': 1, '--cap-drop': 1, '--proc': 1, '--dev': 1, '--tmpfs': 1 };
   const out: string[][] = [];
   for (let i = 0; i < args.length; ) {
     if (args[i] === '--') {
@@ -41,6 +41,9 @@ test('bwrap argv: the system read-only, the workspace the only bind that is writ
   for (const flag of ['--die-with-parent', '--new-session', '--unshare-all', '--clearenv']) assert.ok(o.some((x) => x[0] === flag), flag);
   assert.deepEqual(o.find((x) => x[0] === '--cap-drop'), ['--cap-drop', 'ALL']);
   assert.deepEqual(o.filter((x) => ['--proc', '--dev', '--tmpfs'].includes(x[0]!)), [['--proc', '/proc'], ['--dev', '/dev'], ['--tmpfs', '/tmp']]);
+  // The root is made read-only after every mount is in place.
+  const lastMount = Math.max(...o.map((x, i) => (/bind|symlink|proc|dev|tmpfs/.test(x[0]!) ? i : -1)));
+  assert.deepEqual(o[lastMount + 1], ['--remount-ro', '/']);
 });
 
 test('bwrap argv: neither the state dir nor home is bound; nothing of /etc but the named subset, and never its secrets', () => {

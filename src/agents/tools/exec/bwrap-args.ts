@@ -88,7 +88,7 @@ export function assertWorkspaceBindable(workspace: string, hidden: readonly stri
 
 /**
  * The bwrap argv (without the bwrap path) that runs `/bin/sh -c command` with: the system read-only (/usr,
- * the merged-/usr links, a minimal /etc), fresh /proc, /dev and /tmp, the workspace as the only writable
+ * the merged-/usr links, a minimal /etc), fresh /proc, /dev and /tmp, a read-only root, the workspace as the only writable
  * and the only host directory visible besides the system, every namespace unshared (network too unless
  * allowed), no capabilities (we may run as root), a clean environment, a new session (no terminal
  * injection), and death with the gateway. The state dir and home are never bound.
@@ -108,7 +108,10 @@ export function bwrapArgs(plan: BwrapPlan): string[] {
   for (const path of SANDBOX_ETC) args.push('--ro-bind-try', path, path);
   // /tmp before the workspace: a workspace under /tmp is bound on top of the fresh tmpfs.
   args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');
-  args.push('--bind', plan.workspace, plan.workspace, '--chdir', plan.workdir);
+  args.push('--bind', plan.workspace, plan.workspace);
+  // The new root (where bwrap made /etc, /home/... for the binds) becomes read-only: nothing can be
+  // written outside the workspace, /tmp and /dev/shm, not even into the sandbox's own scaffolding.
+  args.push('--remount-ro', '/', '--chdir', plan.workdir);
   args.push('--', '/bin/sh', '-c', plan.command);
   return args;
 }
