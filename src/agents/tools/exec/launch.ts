@@ -9,7 +9,12 @@ export interface Launch {
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
   readonly sandbox: 'bubblewrap' | 'host';
+  /** The fd on which the program reports `{"child-pid": N}`, the sandbox's init (bwrap --info-fd). */
+  readonly infoFd?: number;
 }
+
+/** The fd bwrap reports its sandbox's init pid on (the first after stdin, stdout and stderr). */
+export const BWRAP_INFO_FD = 3;
 
 /** One command to launch, with real paths. */
 export interface LaunchJob {
@@ -28,5 +33,6 @@ export function launchFor(mode: SandboxMode, job: LaunchJob, gatewayEnv: NodeJS.
   }
   const env = execEnv('bubblewrap', job.workspace, gatewayEnv);
   const args = bwrapArgs({ workspace: job.workspace, workdir: job.workdir, hidden: job.hidden, network: job.network, layout: readHostLayout(), env, command: job.command });
-  return { file: mode.bwrap, args, env, cwd: job.workdir, sandbox: 'bubblewrap' };
+  // The init's pid lets a stop reach the sandbox's processes directly (see managed-process.ts).
+  return { file: mode.bwrap, args: ['--info-fd', String(BWRAP_INFO_FD), ...args], env, cwd: job.workdir, sandbox: 'bubblewrap', infoFd: BWRAP_INFO_FD };
 }

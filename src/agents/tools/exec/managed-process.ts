@@ -50,7 +50,30 @@ function installExitHook(): void {
   // Host commands run in their own session (so kill(-pgid) takes the tree) and would outlive a gateway
   // that exits without closeAll; sandboxed ones die with it anyway (--die-with-parent).
   process.on('exit', () => {
-    for (const p of LIVE) p.signalGroup('SIGKILL');
+    for (const p of LIVE) p.kill();
+  });
+}
+
+function signalGroup(pgid: number | undefined, signal: NodeJS.Signals): void {
+  if (pgid === undefined) return;
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: nothing left in the group.
+  }
+}
+
+/** The sandbox init's pid from bwrap's info fd; undefined when bwrap ends without telling it. */
+function readChildPid(stream: NodeJS.ReadableStream): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    let text = '';
+    stream.on('data', (d: Buffer) => {
+      text += d.toString('utf8');
+      const m = /"child-pid"\s*:\s*(\d+)/.exec(text);
+      if (m) resolve(Number(m[1]));
+    });
+    stream.on('error', () => resolve(undefined));
+    stream.on('close', () => resolve(undefined));
   });
 }
 
@@ -58,6 +81,11 @@ function installExitHook(): void {
  * One command run by `/bin/sh -c` (directly or under bwrap) in its own process group: output kept within
  * the cap, a timeout, stdin writes, and stopping that takes the whole tree (SIGTERM, then SIGKILL after
  * KILL_GRACE_MS). When its shell exits, whatever it left running in its group is killed too.
+ *
+ * Under bwrap the command runs in the group of the sandbox's init (a child of bwrap, its pid read from
+ * --info-fd), and that is the group a stop signals: SIGTERM reaches the command itself (the init ignores
+ * it, as a namespace's init does), SIGKILL the init and so the whole namespace. Signalling only the outer
+ * bwrap could orphan a sandbox still being set up (its --die-with-parent not armed yet).
  */
 export class ManagedProcess {
   readonly id: string;
@@ -72,6 +100,8 @@ export class ManagedProcess {
   readonly #output: OutputBuffer;
   readonly #now: () => number;
   readonly #ended: Promise<void>;
+  readonly #ready: Promise<void>;
+  #innerPid: number | undefined;
   #status: ProcessStatus = 'running';
   #stopReason: StopReason | undefined;
   #exitCode: number | null = null;
@@ -82,7 +112,7 @@ export class ManagedProcess {
   #killTimer: NodeJS.Timeout | undefined;
   #stdinOpen: boolean;
 
-  private constructor(spec: ProcessSpec, child: ChildProcess) {
+  private constructor(spec: ProcessSpec) {
     this.id = spec.id;
     this.sessionKey = spec.sessionKey;
     this.runId = spec.runId;
@@ -92,21 +122,35 @@ export class ManagedProcess {
     this.background = spec.background;
     this.#now = spec.now;
     this.startedAtMs = spec.now();
-    this.#child = child;
     this.#output = new OutputBuffer(spec.maxOutputBytes);
     this.#stdinOpen = spec.keepStdin;
+    const infoFd = spec.launch.infoFd;
+    const stdio: ('pipe' | 'ignore')[] = ['pipe', 'pipe', 'pipe'];
+    if (infoFd !== undefined) {
+      while (stdio.length < infoFd) stdio.push('ignore');
+      stdio.push('pipe');
+    }
+    // Every listener is attached before the first tick, so no exit or output is missed.
+    const child = spawn(spec.launch.file, [...spec.launch.args], { cwd: spec.launch.cwd, env: { ...spec.launch.env }, detached: true, stdio });
+    this.#child = child;
     child.stdout!.on('data', (d: Buffer) => this.#output.append(d));
     child.stderr!.on('data', (d: Buffer) => this.#output.append(d));
     child.stdin!.on('error', () => undefined);
-    // A failed kill is reported as an 'error' event; the group signal already covers it.
-    child.on('error', () => undefined);
     if (!spec.keepStdin) child.stdin!.end();
+    let spawned = false;
     this.#ended = new Promise<void>((resolve) => {
+      child.on('error', (err) => {
+        // A failed kill is reported here too; only a failed start ends the process.
+        if (spawned) return;
+        this.#output.append(Buffer.from(`could not start ${spec.launch.file}: ${err.message}\n`));
+        this.#finish();
+        resolve();
+      });
       child.once('exit', (code, signal) => {
         this.#exitCode = code;
         this.#signal = signal;
-        // What the shell left behind in its group goes with it (under bwrap the namespace already did).
-        this.signalGroup('SIGKILL');
+        // What the shell left behind in its group goes with it.
+        this.kill();
         const drained = setTimeout(() => {
           child.stdout!.destroy();
           child.stderr!.destroy();
@@ -118,21 +162,34 @@ export class ManagedProcess {
         });
       });
     });
+    this.#ready = new Promise<void>((resolve, reject) => {
+      child.once('error', (err) => {
+        if (!spawned) reject(new ClawgateError('INTERNAL', `could not start ${spec.launch.file} for exec: ${err.message}`));
+      });
+      child.once('spawn', () => {
+        spawned = true;
+        if (infoFd === undefined) return resolve();
+        // Read to its end: closing it early would kill bwrap with SIGPIPE as it writes the rest.
+        void readChildPid(child.stdio[infoFd] as NodeJS.ReadableStream).then((pid) => {
+          this.#innerPid = pid;
+          resolve();
+        });
+      });
+    });
     this.#timer = setTimeout(() => void this.stop('timeout'), spec.timeoutMs);
     LIVE.add(this);
     installExitHook();
   }
 
   /** Spawn the command; rejects (nothing left running) when it cannot start. */
-  static start(spec: ProcessSpec): Promise<ManagedProcess> {
-    const child = spawn(spec.launch.file, [...spec.launch.args], { cwd: spec.launch.cwd, env: { ...spec.launch.env }, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
-    return new Promise((resolve, reject) => {
-      child.once('error', (err) => reject(new ClawgateError('INTERNAL', `could not start ${spec.launch.file} for exec: ${err.message}`)));
-      child.once('spawn', () => resolve(new ManagedProcess(spec, child)));
-    });
+  static async start(spec: ProcessSpec): Promise<ManagedProcess> {
+    const proc = new ManagedProcess(spec);
+    await proc.#ready;
+    return proc;
   }
 
   #finish(): void {
+    if (this.#endedAtMs !== undefined) return;
     clearTimeout(this.#timer);
     clearTimeout(this.#killTimer);
     this.#endedAtMs = this.#now();
@@ -154,24 +211,19 @@ export class ManagedProcess {
     return this.#ended;
   }
 
-  /** Send a signal to the whole process group; a group already gone is not an error. */
-  signalGroup(signal: NodeJS.Signals): void {
-    const pid = this.#child.pid;
-    if (pid === undefined) return;
-    try {
-      process.kill(-pid, signal);
-    } catch {
-      // ESRCH: nothing left in the group.
-    }
+  /** SIGKILL everything: the process group and, under bwrap, the sandbox's namespace. */
+  kill(): void {
+    signalGroup(this.#innerPid, 'SIGKILL');
+    signalGroup(this.#child.pid, 'SIGKILL');
   }
 
-  /** Stop the tree: SIGTERM, SIGKILL after the grace; resolves when it has ended. */
+  /** Stop the tree: SIGTERM to the command's group, SIGKILL after the grace; resolves when it has ended. */
   stop(reason: StopReason): Promise<void> {
     if (this.#status !== 'running') return this.#ended;
     if (!this.#stopReason) {
       this.#stopReason = reason;
-      this.signalGroup('SIGTERM');
-      this.#killTimer = setTimeout(() => this.signalGroup('SIGKILL'), KILL_GRACE_MS);
+      signalGroup(this.#innerPid ?? this.#child.pid, 'SIGTERM');
+      this.#killTimer = setTimeout(() => this.kill(), KILL_GRACE_MS);
     }
     return this.#ended;
   }

@@ -153,6 +153,13 @@ test('a session runs at most MAX_PROCESSES_PER_SESSION processes at once; other 
   assert.equal(r.runningCount(), MAX_PROCESSES_PER_SESSION);
 });
 
+test('a command that cannot start is an error, and nothing is left registered', async (t) => {
+  const r = registry(t);
+  const launch = { ...launchFor({ mode: 'host', reason: 'test' }, { command: 'true', workspace: '/', workdir: '/', hidden: [], network: false }), cwd: '/nonexistent-cg-dir' };
+  await assert.rejects(r.start({ sessionKey: 's1', runId: 'r1', command: 'true', launch, background: false, keepStdin: false, timeoutMs: 1000, maxOutputBytes: 100 }), code('INTERNAL'));
+  assert.deepEqual(r.list('s1'), []);
+});
+
 test('a session sees only its own processes', async (t) => {
   const r = registry(t);
   const p = await start(t, r, 'true');

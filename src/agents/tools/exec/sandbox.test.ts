@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ClawgateError } from '../../../protocol/error-catalogue.js';
-import { processesWith, tempDir } from '../../../../test/helpers/exec-processes.js';
+import { processesWith, tempDir, until } from '../../../../test/helpers/exec-processes.js';
 import { launchFor } from './launch.js';
 import { ProcessRegistry } from './process-registry.js';
 import { describeSandbox, sandboxMode, type SandboxMode } from './sandbox.js';
@@ -172,4 +172,32 @@ test('a workspace that holds the state dir is refused before anything runs', asy
     () => launchFor(mode, { command: 'true', workspace: d.state, workdir: d.state, hidden: [d.state, d.home], network: false }),
     (e: unknown) => e instanceof ClawgateError && e.code === 'EXEC_WORKSPACE_UNSAFE',
   );
+});
+
+test('a sandbox stopped the moment it started leaves nothing behind (its init is signalled, not only bwrap)', async (t) => {
+  const mode = await bubblewrap();
+  const d = layout(t);
+  const r = new ProcessRegistry({ hidden: [d.state, d.home] });
+  t.after(() => r.closeAll());
+  for (let i = 0; i < 10; i++) {
+    const launch = launchFor(mode, { command: 'sleep 987.53', workspace: d.workspace, workdir: d.workspace, hidden: r.hidden, network: false });
+    const p = await r.start({ sessionKey: 's', runId: 'r', command: 'sleep 987.53', launch, background: true, keepStdin: true, timeoutMs: 30_000, maxOutputBytes: 1024 });
+    await p.stop('killed');
+  }
+  await until(() => processesWith('sleep 987.53').length === 0, 'every sandbox to be gone', 5_000);
+});
+
+test('stopping a sandboxed command sends it SIGTERM first, so it can clean up', async (t) => {
+  const mode = await bubblewrap();
+  const d = layout(t);
+  const r = new ProcessRegistry({ hidden: [d.state, d.home] });
+  t.after(() => r.closeAll());
+  const command = `trap 'echo got-term; exit 7' TERM; echo ready; sleep 987.54 & wait`;
+  const launch = launchFor(mode, { command, workspace: d.workspace, workdir: d.workspace, hidden: r.hidden, network: false });
+  const p = await r.start({ sessionKey: 's', runId: 'r', command, launch, background: true, keepStdin: true, timeoutMs: 30_000, maxOutputBytes: 1024 });
+  await until(() => p.output().text.includes('ready'), 'the trap to be set');
+  await p.stop('killed');
+  assert.match(p.output().text, /got-term/);
+  assert.equal(p.info().status, 'killed');
+  await until(() => processesWith('sleep 987.54').length === 0, 'the sleep to go with the namespace', 5_000);
 });
