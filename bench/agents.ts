@@ -14,11 +14,12 @@ import { pairedOperator, type OperatorClient } from './operator-client.js';
 import { renderTable, writeJson, type Row } from './report.js';
 import { startGateway, type Gateway } from './spawn-gateway.js';
 import { round, summarize, type Summary } from './stats.js';
+import { memorySearch, toolDispatch, type DispatchResult, type MemorySearchResult } from './tool-scenarios.js';
 
 const quick = process.argv.includes('--quick');
 const N = quick
-  ? { warmup: 5, runs: 50, spawns: 20, sessions: 100, chunks: 50, chunkDelayMs: 20 }
-  : { warmup: 10, runs: 200, spawns: 50, sessions: 100, chunks: 50, chunkDelayMs: 20 };
+  ? { warmup: 5, runs: 50, spawns: 20, sessions: 100, chunks: 50, chunkDelayMs: 20, toolCalls: 2000, notes: 10_000, memoryQueries: 200 }
+  : { warmup: 10, runs: 200, spawns: 50, sessions: 100, chunks: 50, chunkDelayMs: 20, toolCalls: 10_000, notes: 10_000, memoryQueries: 1000 };
 /** maxConcurrent for the wide streaming phase: every session at once. */
 const MAX_CONCURRENT_CEILING = N.sessions;
 /** The runtime's default agents.defaults.maxConcurrent. */
@@ -131,6 +132,14 @@ function overheadRows(label: string, o: OverheadSummary): Row[] {
   ];
 }
 
+function toolRows(d: DispatchResult, m: MemorySearchResult): Row[] {
+  return [
+    { metric: `tool dispatch (validate, call, render, transcript append) p50 / p99 (${d.calls} no-op calls)`, result: p50p99(d.perCallMs), target: '< 2 ms', meets: d.perCallMs.p99 < 2 },
+    { metric: `memory_search over ${m.notes.toLocaleString('en')} notes p50 / p95 (${m.queries} queries, ${m.hits} with hits)`, result: `${ms(m.searchMs.p50)} / ${ms(m.p95Ms)}`, target: 'p95 < 20 ms', meets: m.p95Ms < 20 },
+    { metric: `memory index build, ${m.notes.toLocaleString('en')} notes`, result: ms(m.buildMs), target: '', meets: undefined },
+  ];
+}
+
 function streamingRows(s: StreamingResult): Row[] {
   const label = `${s.sessions} sessions x ${N.chunks} chunks, maxConcurrent ${s.maxConcurrent}`;
   const ends = Object.entries(s.otherEnds).map(([k, v]) => `${v} ${k}`).join(', ');
@@ -148,6 +157,9 @@ async function main() {
   log(`mode: ${quick ? 'quick' : 'full'}; ${cpus().length} CPUs; node ${process.version}; load average ${load0}`);
   const provider = await startBenchProvider({ chunks: N.chunks, chunkDelayMs: N.chunkDelayMs });
   try {
+    log(`tools: ${N.toolCalls} dispatches, memory_search over ${N.notes} notes...`);
+    const dispatch = await toolDispatch(N.toolCalls);
+    const memory = await memorySearch(N.notes, N.memoryQueries);
     log(`overhead: ${N.runs} runs in one session, ${N.runs} in fresh sessions...`);
     const o = await overhead(provider);
     log(`sub-agent spawns: ${N.spawns}...`);
@@ -165,7 +177,9 @@ async function main() {
       { metric: 'sub-agent: parent model request -> child model request p50 / p99', result: p50p99(sp.providerMs), target: '', meets: undefined },
       ...streamingRows(wide),
       ...streamingRows(narrow),
+      ...toolRows(dispatch, memory),
     ];
+    notes.push(`tool dispatch without the transcript append (validate, call, render) p50 ${ms(dispatch.executeOnlyMs.p50)}, p99 ${ms(dispatch.executeOnlyMs.p99)}; memory_search includes its change check and one event-loop turn for file-watcher events`);
     const split = (label: string, s: OverheadSummary) =>
       `${label}: p50 chat.send -> request at stand-in ${ms(s.toProviderMs.p50)} (direct ${ms(s.directToProviderMs.p50)}), request at stand-in -> first delta here ${ms(s.fromProviderMs.p50)} (direct ${ms(s.directFromProviderMs.p50)})`;
     notes.push(split('one session', o.oneSession));
@@ -187,7 +201,7 @@ async function main() {
     const totalS = (performance.now() - t0) / 1000;
     console.log(`\ntotal bench time ${totalS.toFixed(1)} s; JSON: ${RESULTS}`);
     const r2 = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'number' ? round(x) : x)));
-    writeJson(RESULTS, r2({ date: new Date().toISOString(), mode: quick ? 'quick' : 'full', node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, totalSeconds: totalS, overhead: o, spawn: sp, streaming: { wide, narrow }, otherProcessesCpuPct: foreignByPhase, loadAverageAtStart: load0, table: rows, notes }));
+    writeJson(RESULTS, r2({ date: new Date().toISOString(), mode: quick ? 'quick' : 'full', node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, totalSeconds: totalS, overhead: o, spawn: sp, streaming: { wide, narrow }, tools: { dispatch, memory }, otherProcessesCpuPct: foreignByPhase, loadAverageAtStart: load0, table: rows, notes }));
   } finally {
     await provider.close();
   }

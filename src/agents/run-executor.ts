@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import type { Store } from '../store/store.js';
 import type { ActiveRun } from './active-run.js';
-import { agentModel, type ResolvedAgents } from './agent-config.js';
+import { agentModel, type ResolvedAgent, type ResolvedAgents } from './agent-config.js';
 import { MAX_CONTEXT_MESSAGES, MAX_MODEL_ROUNDS, MAX_REPLY_CHARS } from './limits.js';
 import type { ProviderHealth } from './provider-health.js';
 import type { RunEvents } from './run-events.js';
@@ -13,6 +13,8 @@ import { toolsFor } from './tools/registry.js';
 import { effectivePolicy } from './tools/tool-policy.js';
 import { toolSpecOf, type AgentTool, type ToolHost, type ToolServices } from './tools/tool.js';
 import { applyRepair, planRepair, providerView } from './transcript-repair.js';
+import { ensureWorkspace } from './workspace/ensure-workspace.js';
+import { loadBootstrap } from './workspace/load-bootstrap.js';
 import { ProviderError, type ModelProvider, type ResolvedProvider, type ToolCall, type TranscriptMessage } from './types.js';
 
 /** What one run needs from the runtime. */
@@ -82,10 +84,10 @@ export async function executeRun(deps: ExecutorDeps, run: ActiveRun, events: Run
   );
 
   const policy = effectivePolicy({ global: cfg.tools, agent: agent.tools });
-  const tools = toolsFor(policy, session.spawnDepth, cfg.defaults.subagents.maxSpawnDepth);
+  const tools = toolsFor(policy, session.spawnDepth, cfg.defaults.subagents.maxSpawnDepth, cfg.tools);
   const offered = new Map<string, AgentTool>(tools.map((t) => [t.name, t]));
   const specs = tools.map(toolSpecOf);
-  const system = systemPromptFor(agent, session, tools.map((t) => t.name), run.extraSystemPrompt);
+  const system = systemPromptFor(agent, session, tools.map((t) => t.name), run.extraSystemPrompt, await workspaceBootstrap(deps, agent));
   const caller = { runId: run.runId, sessionKey: run.sessionKey, agentId: run.agentId, spawnDepth: session.spawnDepth };
 
   for (let round = 0; round < MAX_MODEL_ROUNDS; round++) {
@@ -133,14 +135,28 @@ export async function executeRun(deps: ExecutorDeps, run: ActiveRun, events: Run
         appendTool(deps, run, done.toolCalls.slice(i).map((c) => ({ role: 'tool', toolCallId: c.id, name: c.name, text: `error: the run was ${run.abortCause === 'timeout' ? 'timed out' : 'aborted'} before this tool ran`, isError: true })));
         throw signal.reason;
       }
-      events.tool(run, { phase: 'start', name: call.name, toolCallId: call.id, args: call.arguments });
+      const startedAt = deps.now();
+      events.tool(run, { phase: 'start', name: call.name, toolCallId: call.id, args: call.arguments, startedAt });
       const update = (data: Record<string, unknown>) => events.tool(run, { phase: 'update', name: call.name, toolCallId: call.id, ...data });
       const outcome = await executeTool(call, offered, { caller, host: deps.host, signal, agent, settings: cfg.tools, services: deps.services, update });
-      tail.push(...appendTool(deps, run, [{ role: 'tool', toolCallId: call.id, name: call.name, text: outcome.text, ...(outcome.isError ? { isError: true } : {}) }]));
-      events.tool(run, { phase: 'result', name: call.name, toolCallId: call.id, isError: outcome.isError, result: outcome.result });
+      // The tool's own time, kept with its result: transcripts, history and watchers all show it.
+      const durationMs = Math.max(0, deps.now() - startedAt);
+      tail.push(...appendTool(deps, run, [{ role: 'tool', toolCallId: call.id, name: call.name, text: outcome.text, ...(outcome.isError ? { isError: true } : {}), durationMs }]));
+      events.tool(run, { phase: 'result', name: call.name, toolCallId: call.id, isError: outcome.isError, result: outcome.result, startedAt, durationMs });
     }
   }
   deps.log.warn({ runId: run.runId, sessionKey: run.sessionKey }, `run stopped after ${MAX_MODEL_ROUNDS} model calls`);
+}
+
+/** Create the agent's workspace on first use and load its bootstrap files; a workspace that fails does not fail the run. */
+async function workspaceBootstrap(deps: ExecutorDeps, agent: ResolvedAgent): Promise<string | undefined> {
+  try {
+    if (await ensureWorkspace(agent.workspace)) deps.log.info({ agentId: agent.id, workspace: agent.workspace }, 'agent workspace created');
+    return await loadBootstrap(agent.workspace);
+  } catch (err) {
+    deps.log.warn({ agentId: agent.id, workspace: agent.workspace, err: (err as Error).message }, 'agent workspace unavailable: the run goes on without its bootstrap files');
+    return undefined;
+  }
 }
 
 function appendAssistant(deps: ExecutorDeps, run: ActiveRun, message: TranscriptMessage): StoredMessage[] {

@@ -297,3 +297,19 @@ test('the same sub-agent round trip over the Anthropic Messages API: tool use, t
   assert.ok(first.tools.some((x) => x.name === 'sessions_spawn'));
   assert.match(JSON.stringify(first.system), /sub-agent report/);
 });
+
+test('a tool call is visible with its time: start and result events carry it, and so does the stored result', async (t) => {
+  const h = await runtimeHarness(t, ({ body }) => (body.messages.at(-1).role === 'tool' ? { text: 'done' } : { toolCalls: [{ id: 'st1', name: 'session_status', arguments: {} }] }));
+  const snap = await h.ask('where am I?');
+  assert.equal(snap.status, 'ok');
+  const tool = h.agent.filter((e) => e.runId === snap.runId && e.stream === 'tool');
+  assert.deepEqual(tool.map((e) => e.data['phase']), ['start', 'result']);
+  const [start, result] = tool;
+  assert.equal(typeof start!.data['startedAt'], 'number');
+  assert.equal(result!.data['startedAt'], start!.data['startedAt']);
+  assert.equal(typeof result!.data['durationMs'], 'number');
+  assert.equal((result!.data['result'] as { sessionKey: string }).sessionKey, 'agent:main:main');
+  const stored = h.store.transcripts.list('agent:main:main', { limit: 10 }).map((e) => e.message).find((m) => m.role === 'tool');
+  assert.ok(stored && stored.role === 'tool');
+  assert.equal(stored.durationMs, result!.data['durationMs']);
+});

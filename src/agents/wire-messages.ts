@@ -52,6 +52,7 @@ export function toWireMessage(entry: StoredMessage, position = 0): WireMessage |
         toolCallId: m.toolCallId,
         toolName: m.name,
         isError: m.isError === true,
+        ...(m.durationMs !== undefined ? { durationMs: m.durationMs } : {}),
       };
   }
 }

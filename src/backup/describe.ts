@@ -1,6 +1,7 @@
 import type { Manifest, StoreCounts } from './manifest.js';
 import { describeAgentState } from './agent-state-diff.js';
 import { describeChannelPairing } from './channel-pairing-diff.js';
+import { describeExecApprovals } from './exec-approvals-diff.js';
 import { describeCron } from './cron-diff.js';
 import { listText as list, type RollbackDiff } from './rollback-diff.js';
 
@@ -62,7 +63,7 @@ export function describeDiff(d: RollbackDiff, nowMs = Date.now()): string[] {
     ...d.pending.dropped.map((p) => `- ${short(p.requestId)} from ${who(p.deviceId, p.label)} (${p.role}): dropped; the device asks again on its next connect`),
     ...d.pending.restored.map((p) => `+ ${short(p.requestId)} from ${who(p.deviceId, p.label)} (${p.role})${p.expiresAtMs <= nowMs ? ': expired, will be pruned' : ': comes back'}`),
   ]);
-  for (const [title, lines] of [...describeAgentState(d.agents, nowMs), ...describeCron(d.cron), ...describeChannelPairing(d.channels, nowMs)]) section(title, lines);
+  for (const [title, lines] of [...describeAgentState(d.agents, nowMs), ...describeCron(d.cron), ...describeChannelPairing(d.channels, nowMs), ...describeExecApprovals(d.exec)]) section(title, lines);
   section(
     'Retired device tokens',
     d.retiredTokens.map((r) =>

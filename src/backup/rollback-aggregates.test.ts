@@ -64,6 +64,8 @@ function seedBackupState(store: Store): void {
     store.systemEvents.enqueue('agent:main:main', 'build finished', 'cron', 1_000);
     store.channelPairing.allow({ channel: 'telegram', senderId: '222', senderName: '@bob', approvedAtMs: 1_000, approvedBy: 'owner' });
     store.channelPairing.insert({ channel: 'telegram', code: 'CARL2345', senderId: '333', senderName: '@carl', chatId: '333', createdAtMs: 1_000, expiresAtMs: FAR });
+    store.execAllowlist.add({ agentId: 'main', pattern: 'git status *', addedAtMs: 1_000, addedBy: 'cli-local' });
+    store.execApprovals.insert({ id: 'aaaa1111-0000-4000-8000-000000000001', agentId: 'main', sessionKey: 'agent:main:main', runId: 'r1', command: 'make deploy', cwd: '/w', sandboxed: false, createdAtMs: 1_000, expiresAtMs: FAR });
   });
 }
 
@@ -90,6 +92,10 @@ function moveOn(store: Store): void {
     store.channelPairing.allow({ channel: 'telegram', senderId: '111', senderName: '@ann', approvedAtMs: 2_000, approvedBy: 'owner' });
     store.channelPairing.deleteCode('telegram', 'CARL2345');
     store.channelPairing.insert({ channel: 'telegram', code: 'DANA6789', senderId: '444', senderName: '@dan', chatId: '444', createdAtMs: 2_000, expiresAtMs: FAR });
+    store.execAllowlist.remove('main', 'git status *');
+    store.execAllowlist.add({ agentId: '*', pattern: 'rm -rf build', addedAtMs: 2_000, addedBy: 'cli-local' });
+    store.execApprovals.decide('aaaa1111-0000-4000-8000-000000000001', { status: 'denied', decidedAtMs: 2_000, decidedBy: 'cli-local', how: 'deny' });
+    store.execApprovals.insert({ id: 'bbbb2222-0000-4000-8000-000000000002', agentId: 'main', sessionKey: 'agent:main:main', runId: 'r2', command: 'ls', cwd: '/w', sandboxed: true, createdAtMs: 2_000, expiresAtMs: FAR });
     store.audit.append({ tsMs: 2_000, kind: 'pairing.expired', actor: 'test' });
   });
 }
@@ -110,6 +116,10 @@ const EXPECTED: ReadonlyArray<[string, RegExp]> = [
   ['sender approved again', /\+ Telegram sender @bob \(id 222\) is approved again/],
   ['code dropped', /- pairing code DANA6789 of Telegram sender @dan \(id 444\) is dropped/],
   ['code back', /\+ pairing code CARL2345 of Telegram sender @carl \(id 333\) comes back/],
+  ['allowlist entry removed', /- "rm -rf build" for every agent is no longer allowed \(added after the backup was made\); it asks again/],
+  ['allowlist entry back', /\+ "git status \*" for agent main is allowed again: it runs without asking/],
+  ['approval requests since the backup', /- 1 request made since the backup leave the history/],
+  ['approval request back pending', /~ request aaaa1111 \("make deploy"\), denied now, comes back pending; the gateway expires it on start, it never runs/],
   ['audit log', /Audit log:\n {2}~ 1 event now, 0 in the backup: the current log leaves the live store/],
 ];
 
@@ -143,7 +153,7 @@ test('restore without --yes names what rolls back in every aggregate and leaves 
 
   const json = await runCli(['backup', 'restore', archive, '--json'], { stateDir });
   const diff = (JSON.parse(json.stdout) as { diff: Record<string, unknown> }).diff;
-  for (const key of ['agents', 'cron', 'channels', 'audit']) assert.ok(diff[key], key);
+  for (const key of ['agents', 'cron', 'channels', 'exec', 'audit']) assert.ok(diff[key], key);
   assert.doesNotMatch(json.stdout, /sha256:abc/, 'a rejected key fingerprint is compared, never shown');
   assert.deepEqual(fileFacts(stateDir), before);
 });

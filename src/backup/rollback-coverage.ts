@@ -18,5 +18,7 @@ export const ROLLBACK_COVERAGE: Readonly<Record<string, keyof Omit<StoreSnapshot
   system_events: 'systemEvents',
   channel_pairing_requests: 'channelCodes',
   channel_allowed_senders: 'channelSenders',
+  exec_allowlist: 'execAllowlist',
+  exec_approvals: 'execApprovals',
   audit_events: 'audit',
 };

@@ -8,6 +8,7 @@ import { emptySnapshot, snapshotOf, type DeviceRow, type PendingRow, type StoreS
 import { diffAgentState, type AgentStateDiff } from './agent-state-diff.js';
 import { diffChannelPairing, type ChannelPairingDiff } from './channel-pairing-diff.js';
 import { diffCron, type CronDiff } from './cron-diff.js';
+import { diffExecApprovals, type ExecApprovalsDiff } from './exec-approvals-diff.js';
 import { hashFile } from './files.js';
 import { copyStoreForReading } from './live-store-copy.js';
 
@@ -46,6 +47,8 @@ export interface RollbackDiff {
   cron: CronDiff;
   /** Chat-channel DM approvals and pending codes. */
   channels: ChannelPairingDiff;
+  /** Stored exec allowlist entries and approval requests. */
+  exec: ExecApprovalsDiff;
   /** Devices whose remembered retired tokens differ: how many now and in the backup. */
   retiredTokens: Array<{ deviceId: string; current: number; backup: number }>;
   /** The audit log's rows now and in the backup (the current log is kept with the replaced state.db). */
@@ -169,6 +172,7 @@ export async function rollbackDiff(paths: StatePaths, staging: string, manifest:
     agents: diffAgentState(cur, backup),
     cron: diffCron(cur, backup),
     channels: diffChannelPairing(cur, backup),
+    exec: diffExecApprovals(cur, backup),
     retiredTokens: [...new Set([...cur.retiredTokens.keys(), ...backup.retiredTokens.keys()])]
       .sort()
       .map((deviceId) => ({ deviceId, current: cur.retiredTokens.get(deviceId) ?? 0, backup: backup.retiredTokens.get(deviceId) ?? 0 }))

@@ -118,6 +118,19 @@ export interface ChannelSenderRow {
   senderName: string | null;
 }
 
+/** An exec allowlist entry the owner added. */
+export interface ExecAllowlistRow {
+  agentId: string;
+  pattern: string;
+}
+
+/** An exec approval request and where it stands. */
+export interface ExecApprovalRow {
+  id: string;
+  command: string;
+  status: string;
+}
+
 /** Everything in a store that a restore would roll back, aggregate by aggregate (see rollback-coverage.ts). */
 export interface StoreSnapshot {
   schemaVersion: number;
@@ -133,6 +146,8 @@ export interface StoreSnapshot {
   systemEvents: Map<string, Set<number>>;
   channelCodes: ChannelCodeRow[];
   channelSenders: ChannelSenderRow[];
+  execAllowlist: ExecAllowlistRow[];
+  execApprovals: ExecApprovalRow[];
   /** Retired token hashes remembered per device id (rotated, revoked or removed tokens). */
   retiredTokens: Map<string, number>;
   /** Audit log rows (count) and the newest id. */
@@ -153,6 +168,8 @@ export function emptySnapshot(): StoreSnapshot {
     systemEvents: new Map(),
     channelCodes: [],
     channelSenders: [],
+    execAllowlist: [],
+    execApprovals: [],
     retiredTokens: new Map(),
     audit: { count: 0, maxId: 0 },
   };
@@ -236,6 +253,8 @@ export function snapshotOf(path: string): StoreSnapshot {
       'channel_allowed_senders',
       'SELECT channel, sender_id AS senderId, sender_name AS senderName FROM channel_allowed_senders ORDER BY channel, sender_id',
     );
+    snap.execAllowlist = rows(db, 'exec_allowlist', 'SELECT agent_id AS agentId, pattern FROM exec_allowlist ORDER BY agent_id, pattern');
+    snap.execApprovals = rows(db, 'exec_approvals', 'SELECT id, command, status FROM exec_approvals ORDER BY created_at_ms, id');
     if (hasTable(db, 'retired_device_tokens')) {
       snap.retiredTokens = new Map(db.prepare('SELECT device_id, count(*) FROM retired_device_tokens GROUP BY device_id').raw().all() as Array<[string, number]>);
     }

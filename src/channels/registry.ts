@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AgentRuntimeApi } from '../agents/runtime-api.js';
+import type { ApprovalService } from '../approvals/approval-service.js';
 import type { Config } from '../config/schema.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import type { Store } from '../store/store.js';
@@ -18,6 +19,8 @@ export interface ChannelDeps {
   readonly env: NodeJS.ProcessEnv;
   /** Where poller locks live (tests give their own). */
   readonly lockDir?: string;
+  /** Exec approvals: Telegram approvers get pending requests with buttons (absent: no buttons). */
+  readonly approvals?: ApprovalService;
 }
 
 /** The gateway's channels: the configured ones running, the others reported as stopped. */
@@ -62,6 +65,6 @@ export async function createChannels(config: Config | undefined, deps: ChannelDe
   if (!settings.enabled) return new GatewayChannels(undefined, true);
   const token = resolveBotToken(cfg, deps.env, deps.stateDir);
   const { TelegramChannel } = await import('./telegram/channel.js');
-  const telegram = new TelegramChannel({ settings, token, store: deps.store, runtime: deps.runtime, log: deps.log, stateDir: deps.stateDir, ...(deps.lockDir ? { lockDir: deps.lockDir } : {}) });
+  const telegram = new TelegramChannel({ settings, token, store: deps.store, runtime: deps.runtime, log: deps.log, stateDir: deps.stateDir, ...(deps.lockDir ? { lockDir: deps.lockDir } : {}), ...(deps.approvals ? { approvals: deps.approvals } : {}) });
   return new GatewayChannels(telegram, true);
 }

@@ -58,6 +58,15 @@ export const COMMAND_LOADERS: Record<string, (program: Command, ctx: Ctx) => Pro
     ]);
     return [group(program, 'devices', 'pair, approve and manage devices', mods, ctx)];
   },
+  async approvals(program, ctx) {
+    const mods = await Promise.all([
+      import('./commands/approvals/list.js'),
+      import('./commands/approvals/approve.js'),
+      import('./commands/approvals/deny.js'),
+      import('./commands/approvals/allowlist.js'),
+    ]);
+    return [group(program, 'approvals', 'exec approvals: commands the agent wants to run, waiting for you; the stored allowlist', mods, ctx)];
+  },
   async config(program, ctx) {
     const mods = await Promise.all([import('./commands/config/get.js'), import('./commands/config/set.js'), import('./commands/config/unset.js')]);
     return [group(program, 'config', 'read and change clawgate.json (validated)', mods, ctx)];

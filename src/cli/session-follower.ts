@@ -1,4 +1,5 @@
 import { ChatStream, type ChatStreamEnd } from './chat-stream.js';
+import { toolNote } from './tool-notes.js';
 
 /** A run that followed the first one in the same session (the agent continuing with a sub-agent's report). */
 export interface FollowUpRun {
@@ -29,7 +30,7 @@ interface Payload {
   sessionKey?: unknown;
   state?: unknown;
   stream?: unknown;
-  data?: { phase?: unknown; name?: unknown; isError?: unknown; result?: { status?: unknown } };
+  data?: { phase?: unknown; name?: unknown; isError?: unknown; result?: { status?: unknown }; [k: string]: unknown };
 }
 
 /**
@@ -69,8 +70,10 @@ export class SessionFollower {
     if (typeof p.runId !== 'string' || !this.#ours(p)) return { print: '' };
     if (frame.event === 'agent') {
       const d = p.data;
-      if (p.stream === 'tool' && d?.phase === 'result' && d.name === 'sessions_spawn' && d.isError !== true && d.result?.status === 'accepted') this.#expected++;
-      return { print: '' };
+      if (p.stream !== 'tool') return { print: '' };
+      if (d?.phase === 'result' && d.name === 'sessions_spawn' && d.isError !== true && d.result?.status === 'accepted') this.#expected++;
+      const note = toolNote(d);
+      return note ? { print: '', note } : { print: '' };
     }
     if (frame.event !== 'chat') return { print: '' };
     let stream = this.#streams.get(p.runId);

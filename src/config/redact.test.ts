@@ -47,6 +47,13 @@ test('redaction applies to a subtree or a single value by its path', () => {
   assert.ok(!isSecretConfigPath('models.providers.cloud.apiKey.env'));
 });
 
+test('the web search key is redacted like a provider key; its env reference is shown', () => {
+  const shown = redactConfigValue('tools', { web: { search: { provider: 'brave', apiKey: API_KEY } } }) as { web: { search: { apiKey: string } } };
+  assert.equal(shown.web.search.apiKey, `[redacted ${API_KEY.length} chars]`);
+  assert.equal(redactConfigValue('tools.web.search.apiKey', API_KEY), `[redacted ${API_KEY.length} chars]`);
+  assert.deepEqual(redactConfigValue('tools.web.search', { apiKey: { env: 'BRAVE_API_KEY' } }), { apiKey: { env: 'BRAVE_API_KEY' } });
+});
+
 test('credentials in a baseUrl are never shown', () => {
   const shown = redactConfigValue('models.providers.x.baseUrl', 'https://me:hunter2canary@api.example.com/v1');
   assert.equal(typeof shown, 'string');

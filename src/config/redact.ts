@@ -2,7 +2,7 @@ import { isSecretKey } from '../logging/redact.js';
 import { isRedactedPlaceholder, redactedWith } from '../protocol/redaction.js';
 
 /** Config key paths that hold secrets; `*` matches one key (a provider id). */
-export const SECRET_CONFIG_PATHS: ReadonlySet<string> = new Set(['gateway.auth.token', 'models.providers.*.apiKey', 'channels.telegram.botToken']);
+export const SECRET_CONFIG_PATHS: ReadonlySet<string> = new Set(['gateway.auth.token', 'models.providers.*.apiKey', 'channels.telegram.botToken', 'tools.web.search.apiKey']);
 
 /** Header maps whose entries are secret when the header name is (Authorization, x-api-key, Cookie, ...). */
 const SECRET_HEADER_PARENTS: readonly string[] = ['models.providers.*.headers'];

@@ -95,13 +95,25 @@ export class CronService {
     return running ? { ...job, state: { ...job.state, runningAtMs: running.startedAtMs } } : job;
   }
 
-  add(input: CronJobInput): CronJob {
+  /**
+   * Add a job (cron.add). `madeBy` marks a job an agent session adds with its cron tool; the agent may
+   * hold at most `maxJobs` of those (counted in the same transaction as the insert).
+   */
+  add(input: CronJobInput, madeBy?: { readonly sessionKey: string; readonly maxJobs: number }): CronJob {
     const job = buildJob(input, this.#agents(), this.#now());
+    if (madeBy) job.createdBy = { kind: 'agent', sessionKey: madeBy.sessionKey };
     this.#opts.store.write(() => {
       if (this.#opts.store.cronJobs.count() >= MAX_CRON_JOBS) throw new ClawgateError('INVALID_PARAMS', `too many cron jobs (${MAX_CRON_JOBS}); remove some with clawgate cron rm`);
+      if (madeBy && this.#opts.store.cronJobs.countMadeByAgent(job.agentId) >= madeBy.maxJobs) {
+        throw new ClawgateError(
+          'CRON_AGENT_JOBS_FULL',
+          `agent "${job.agentId}" already has ${madeBy.maxJobs} jobs it made itself, the most it may; remove one first (cron action "remove"), or the owner removes some with clawgate cron rm <id>`,
+          { agentId: job.agentId, max: madeBy.maxJobs },
+        );
+      }
       this.#opts.store.cronJobs.save(job);
     });
-    this.#opts.log.info({ jobId: job.id, schedule: job.schedule.kind, target: job.sessionTarget }, 'cron job added');
+    this.#opts.log.info({ jobId: job.id, schedule: job.schedule.kind, target: job.sessionTarget, ...(madeBy ? { madeBy: madeBy.sessionKey } : {}) }, 'cron job added');
     this.#rearm();
     return job;
   }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AgentRuntimeApi } from '../agents/runtime-api.js';
+import type { ApprovalService } from '../approvals/approval-service.js';
 import type { ResolvedToken } from '../auth/gateway-token.js';
 import type { AuthRateLimiter } from '../auth/rate-limit.js';
 import type { EffectiveGatewayConfig } from '../config/schema.js';
@@ -31,6 +32,8 @@ export interface GatewayContext {
   readonly channels: Channels;
   /** The cron scheduler: jobs, the run ledger, manual runs. */
   readonly cron: CronService;
+  /** Exec approvals: the gate the agents' exec tool asks, pending requests, their waiters. */
+  readonly approvals: ApprovalService;
   /** Apply what this process just wrote to the store (events, socket closes); other processes' writes are polled. */
   syncStore(): void;
   /** Re-resolve the gateway token (flag, env, config as it is now), validate it, and use it from now on. */

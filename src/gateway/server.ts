@@ -31,7 +31,11 @@ import type { Config } from '../config/schema.js';
 import { createChannels } from '../channels/registry.js';
 import { CronService } from '../cron/scheduler.js';
 import { Heartbeat, heartbeatEveryMs } from '../cron/heartbeat.js';
-import { DENY_ALL_GATE } from '../approvals/deny-all-gate.js';
+import { MemoryIndexes } from '../agents/memory/memory-indexes.js';
+import { channelMessagePort } from '../channels/message-targets.js';
+import { agentCronPort } from '../cron/agent-cron-port.js';
+import { ApprovalService } from '../approvals/approval-service.js';
+import { approvalEffects } from '../approvals/approval-effects.js';
 import { ProcessRegistry } from '../agents/tools/exec/process-registry.js';
 import { homedir } from 'node:os';
 
@@ -81,16 +85,24 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   const agentConfig = new ConfigSource(opts.paths.configPath, opts.env ?? process.env, log, opts.fullConfig);
   // exec's processes: no sandboxed command ever sees the state dir or the owner's home.
   const processes = new ProcessRegistry({ hidden: [opts.paths.stateDir, homedir()] });
-  const agents = new AgentRuntime({ store: opts.store, log, config: () => agentConfig.current(), createProvider, services: { approvals: DENY_ALL_GATE, processes } });
-  // Announce delivery goes through the chat channels; an unconfigured channel fails with its cause.
+  // Exec approvals: written events go out at once through the watcher (context is built below, before any run).
+  const approvals = new ApprovalService({ store: opts.store, log, afterWrite: () => context.syncStore() });
+  // Requests left pending by an earlier gateway end as expired, never allowed: nobody waits for them any more.
+  approvals.expireLeftovers();
+  // Announce delivery and the message tool go through the chat channels; an unconfigured channel fails with its cause.
   const deliver = (target: { channel: string; to: string }, text: string): Promise<void> => {
     return context.channels.deliver(target, text);
   };
+  const memory = new MemoryIndexes(opts.paths.stateDir);
+  const messages = channelMessagePort({ store: opts.store, config: opts.fullConfig, deliver });
+  // The runtime's tools reach the scheduler built just after it (bound late: the scheduler needs the runtime).
+  const services = { approvals, processes, memory, messages, cron: agentCronPort((): CronService => cron, messages) };
+  const agents = new AgentRuntime({ store: opts.store, log, config: () => agentConfig.current(), createProvider, services });
   const cron = new CronService({ store: opts.store, runtime: agents, log, deliver });
   const heartbeatMs = heartbeatEveryMs(opts.fullConfig);
   const heartbeat = heartbeatMs !== undefined ? new Heartbeat({ store: opts.store, runtime: agents, log, everyMs: heartbeatMs }) : undefined;
-  const channels = await createChannels(opts.fullConfig, { store: opts.store, runtime: agents, log, stateDir: opts.paths.stateDir, env: opts.env ?? process.env });
-  const watcher = new StoreWatcher(opts.store, connections, broadcaster, channels, log);
+  const channels = await createChannels(opts.fullConfig, { store: opts.store, runtime: agents, log, stateDir: opts.paths.stateDir, env: opts.env ?? process.env, approvals });
+  const watcher = new StoreWatcher(opts.store, connections, broadcaster, channels, log, [approvalEffects(approvals)]);
   const context: GatewayContext = {
     store: opts.store,
     paths: opts.paths,
@@ -104,6 +116,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     agents,
     channels,
     cron,
+    approvals,
     authLimiter: new AuthRateLimiter(),
     syncStore: () => safely(() => watcher.pollIfWrittenHere()),
     port: () => boundPort,
@@ -124,6 +137,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
       agents,
       channels,
       cron,
+      approvals,
     }),
   ]);
   // Run progress reaches operators who may read it; a slow reader loses deltas rather than growing memory.
@@ -169,11 +183,15 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
       clearInterval(tick);
       cron.stop();
       heartbeat?.stop();
+      // Commands waiting for the owner end as not allowed (their requests expire, audited) while the store is open.
+      approvals.close();
       // No new inbound messages; in-flight replies stop waiting; the poller lock is released.
       await channels.close();
       await agents.close();
       // Background commands live as long as the gateway, no longer.
       await processes.closeAll();
+      // After the runs ended: no tool is searching any more.
+      memory.close();
       // Runs the stop aborted are recorded (as aborted) before the store closes.
       await cron.settled();
       clearInterval(watch);

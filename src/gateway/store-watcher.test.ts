@@ -1,3 +1,4 @@
+import { approvalEffects } from '../approvals/approval-effects.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WebSocket } from 'ws';
@@ -137,9 +138,10 @@ const SENDER = { channel: 'telegram', senderId: '555', senderName: '@carol', cha
 
 describe('the effect table', () => {
   test('every audit kind but auth.failed has exactly one effect, logged by the gateway; a kind claimed twice fails at start', () => {
-    const table = joinEffectTables(DEVICE_PAIRING_EFFECTS, channelPairingEffects({ deliver: async () => undefined }));
+    const table = joinEffectTables(DEVICE_PAIRING_EFFECTS, channelPairingEffects({ deliver: async () => undefined }), approvalEffects({ onAuditRow: () => undefined }));
     assert.deepEqual(AUDIT_KINDS.filter((k) => !table[k]?.logAs), ['auth.failed']);
     assert.throws(() => joinEffectTables(DEVICE_PAIRING_EFFECTS, { 'token.revoked': {} }), /token\.revoked has two effects/);
+    assert.throws(() => joinEffectTables(approvalEffects({ onAuditRow: () => undefined }), { 'exec.approval.resolved': {} }), /exec\.approval\.resolved has two effects/);
   });
 
   test('a new DM code and its approval or rejection, written by another process, reach pairing operators only', async () => {

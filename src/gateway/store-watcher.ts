@@ -23,8 +23,8 @@ export function joinEffectTables(...tables: AuditEffectTable[]): AuditEffectTabl
 
 /**
  * Tails the audit log and turns committed changes into effects through one table (audit kind -> effect),
- * contributed by the domains: device pairing (events, closes for sockets whose credentials changed) and channel
- * DM pairing (events, the approval notice). Changes made by the CLI directly on the store (the never-locked-out
+ * contributed by the domains: device pairing (events, closes for sockets whose credentials changed), channel
+ * DM pairing (events, the approval notice) and exec approvals (events, waking the waiting run). Changes made by the CLI directly on the store (the never-locked-out
  * path) take effect the same way as RPC ones. It starts at the log's end: a restart replays nothing.
  */
 export class StoreWatcher {
@@ -38,9 +38,11 @@ export class StoreWatcher {
     broadcaster: Broadcaster,
     channels: Pick<Channels, 'deliver'>,
     private readonly log?: Logger,
+    /** Effect tables of further domains (exec approvals), joined with the pairing ones. */
+    moreEffects: readonly AuditEffectTable[] = [],
   ) {
     this.#lastId = store.audit.lastId();
-    this.#effects = joinEffectTables(DEVICE_PAIRING_EFFECTS, channelPairingEffects(channels));
+    this.#effects = joinEffectTables(DEVICE_PAIRING_EFFECTS, channelPairingEffects(channels), ...moreEffects);
     this.#ports = {
       store,
       log,

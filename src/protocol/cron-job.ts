@@ -111,6 +111,8 @@ export const CronJobSchema = Type.Object({
   payload: CronPayloadSchema,
   delivery: Type.Optional(CronDeliverySchema),
   state: CronJobStateSchema,
+  /** Set when an agent added the job with its cron tool (absent: the owner added it). */
+  createdBy: Type.Optional(Type.Object({ kind: Type.Literal('agent'), sessionKey: Type.String() })),
 });
 export type CronJob = Static<typeof CronJobSchema>;
 

@@ -96,6 +96,32 @@ export const ERROR_CATALOGUE = {
   UNKNOWN_PAIRING_CODE: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   UNKNOWN_CHANNEL_SENDER: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   CHANNEL_UNAVAILABLE: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
+  // Agent file tools (read, write, edit, apply_patch, ls, grep): results the model reads and corrects
+  WORKSPACE_PATH_ESCAPE: { wire: 'INVALID_REQUEST', kind: 'scope' },
+  FILE_NOT_FOUND: { wire: 'INVALID_REQUEST', kind: 'not-found' },
+  FILE_REFUSED: { wire: 'INVALID_REQUEST', kind: 'usage' },
+  EDIT_NO_MATCH: { wire: 'INVALID_REQUEST', kind: 'conflict' },
+  EDIT_AMBIGUOUS: { wire: 'INVALID_REQUEST', kind: 'conflict' },
+  PATCH_INVALID: { wire: 'INVALID_REQUEST', kind: 'usage' },
+  PATCH_CONFLICT: { wire: 'INVALID_REQUEST', kind: 'conflict' },
+  // Agent tools (issue 12): what a tool refuses the model, with how the owner allows it
+  MEMORY_PATH_REFUSED: { wire: 'INVALID_REQUEST', kind: 'scope' },
+  MESSAGE_TARGET_NOT_APPROVED: { wire: 'INVALID_REQUEST', kind: 'scope' },
+  CRON_AGENT_JOBS_FULL: { wire: 'INVALID_REQUEST', kind: 'conflict' },
+  // Agent web tools (issue 12): the message reaches the model as the tool's error result.
+  // The SSRF guard refused a local, private or metadata host or address (allowlist: tools.web.fetch.allowPrivate).
+  WEB_FETCH_BLOCKED: { wire: 'INVALID_REQUEST', kind: 'config' },
+  WEB_FETCH_FAILED: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
+  // The page cannot be read as text (a binary content type) or its redirects go beyond the limit.
+  WEB_FETCH_UNSUPPORTED: { wire: 'INVALID_REQUEST', kind: 'usage' },
+  WEB_SEARCH_NOT_CONFIGURED: { wire: 'INVALID_REQUEST', kind: 'config' },
+  WEB_SEARCH_FAILED: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
+  // Exec approvals (issue 12)
+  UNKNOWN_APPROVAL: { wire: 'INVALID_REQUEST', kind: 'not-found' },
+  APPROVAL_ALREADY_RESOLVED: { wire: 'INVALID_REQUEST', kind: 'conflict' },
+  APPROVAL_EXPIRED: { wire: 'INVALID_REQUEST', kind: 'conflict' },
+  INVALID_ALLOWLIST_PATTERN: { wire: 'INVALID_REQUEST', kind: 'usage' },
+  UNKNOWN_ALLOWLIST_PATTERN: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   // Agent tools: exec and process (issue 12)
   EXEC_DENIED: { wire: 'INVALID_REQUEST', kind: 'scope' },
   EXEC_SANDBOX_UNAVAILABLE: { wire: 'UNAVAILABLE', kind: 'config' },

@@ -9,6 +9,8 @@ export const EVENT_NAMES = [
   'device.pair.resolved',
   'channel.pairing.requested',
   'channel.pairing.resolved',
+  'exec.approval.requested',
+  'exec.approval.resolved',
   'chat',
   'agent',
 ] as const;
@@ -21,6 +23,9 @@ export const EVENT_SCOPES: Partial<Record<EventName, string>> = {
   // A new DM pairing code (with the code, as channel.pairing.list shows it) and its approval or rejection.
   'channel.pairing.requested': 'operator.pairing',
   'channel.pairing.resolved': 'operator.pairing',
+  // A command waiting for the owner (OpenClaw's names), and its outcome: for operators who may approve.
+  'exec.approval.requested': 'operator.approvals',
+  'exec.approval.resolved': 'operator.approvals',
   presence: 'operator.read',
   // Runs' text and tool activity: only for operators who may read sessions.
   chat: 'operator.read',

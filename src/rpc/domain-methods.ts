@@ -1,6 +1,8 @@
 import type { MethodImpl } from '../protocol/methods/define.js';
 import type { Store } from '../store/store.js';
 import { agentMethods } from '../agents/rpc-methods.js';
+import type { ApprovalService } from '../approvals/approval-service.js';
+import { approvalMethods } from '../approvals/rpc-methods.js';
 import type { AgentRuntimeApi } from '../agents/runtime-api.js';
 import { authMethods, type GatewayTokenHolder } from '../auth/rpc-methods.js';
 import type { Channels } from '../channels/channel.js';
@@ -20,6 +22,8 @@ export interface DomainDeps {
   readonly agents: AgentRuntimeApi;
   readonly channels: Channels;
   readonly cron: CronService;
+  /** Exec approvals: resolving wakes the waiting run in this process. */
+  readonly approvals: ApprovalService;
 }
 
 /** Each domain's methods, built from its own factory with only the parts it needs. */
@@ -32,5 +36,6 @@ export function domainMethods(d: DomainDeps): ReadonlyArray<readonly MethodImpl[
     agentMethods(d.agents),
     cronMethods(d.cron),
     channelMethods(d.store, d.channels),
+    approvalMethods(d.store, d.approvals),
   ];
 }

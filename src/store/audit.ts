@@ -1,7 +1,7 @@
 import type { Db } from './database.js';
 import { nul, opt } from './rows.js';
 
-/** Kinds of audit events: device pairing and token decisions, auth failures, chat-channel DM pairing decisions. */
+/** Kinds of audit events: device pairing and token decisions, auth failures, chat-channel DM pairing decisions, exec approvals. */
 export const AUDIT_KINDS = [
   'pairing.requested',
   'pairing.approved',
@@ -18,6 +18,11 @@ export const AUDIT_KINDS = [
   'channel.pairing.approved',
   'channel.pairing.rejected',
   'channel.sender.revoked',
+  // Exec approvals: requestId is the approval id; detail is an ExecAuditDetail; actor is who decided.
+  'exec.decided',
+  'exec.approval.requested',
+  'exec.approval.resolved',
+  'exec.allowlist.changed',
 ] as const;
 /** One audit kind (the kind column has no CHECK: a new kind needs no migration). */
 export type AuditKind = (typeof AUDIT_KINDS)[number];

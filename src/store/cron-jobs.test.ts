@@ -95,3 +95,18 @@ test('the scheduler-only runningAtMs is not stored', (t) => {
   store.cronJobs.save(job('j', { state: { consecutiveErrors: 0, runningAtMs: 500 } }));
   assert.deepEqual(store.cronJobs.get('j')?.state, { consecutiveErrors: 0 });
 });
+
+test('who made a job reads back, survives updates, and agent-made jobs are counted per agent', (t) => {
+  const store = tempStore(t);
+  const made = job('made', { createdBy: { kind: 'agent', sessionKey: 'agent:main:main' } });
+  store.cronJobs.save(made);
+  store.cronJobs.save(job('owner'));
+  store.cronJobs.save(job('other', { agentId: 'other', createdBy: { kind: 'agent', sessionKey: 'agent:other:main' } }));
+  assert.deepEqual(store.cronJobs.get('made'), made);
+  assert.equal(store.cronJobs.get('owner')!.createdBy, undefined, 'absent: the owner made it');
+  store.cronJobs.save({ ...made, name: 'renamed', updatedAtMs: 2000 });
+  assert.deepEqual(store.cronJobs.get('made')!.createdBy, { kind: 'agent', sessionKey: 'agent:main:main' });
+  assert.equal(store.cronJobs.countMadeByAgent('main'), 1);
+  assert.equal(store.cronJobs.countMadeByAgent('other'), 1);
+  assert.equal(store.cronJobs.countMadeByAgent('nobody'), 0);
+});

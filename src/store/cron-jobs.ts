@@ -20,6 +20,7 @@ interface Row {
   last_error: string | null;
   created_at_ms: number;
   updated_at_ms: number;
+  created_by: string | null;
 }
 
 function fromRow(r: Row): CronJob {
@@ -44,6 +45,7 @@ function fromRow(r: Row): CronJob {
   if (last !== undefined) job.state.lastRunAtMs = last;
   if (r.last_status === 'ok' || r.last_status === 'error' || r.last_status === 'aborted') job.state.lastStatus = r.last_status;
   if (r.last_error !== null) job.state.lastError = r.last_error;
+  if (r.created_by !== null) job.createdBy = { kind: 'agent', sessionKey: r.created_by };
   return job;
 }
 
@@ -62,15 +64,16 @@ export class CronJobs {
   readonly #delete;
   readonly #count;
   readonly #schedule;
+  readonly #madeBy;
 
   constructor(db: Db) {
     this.#get = db.prepare<[string], Row>('SELECT * FROM cron_jobs WHERE job_id = ?');
     this.#all = db.prepare<[], Row>('SELECT * FROM cron_jobs ORDER BY created_at_ms, job_id');
     this.#enabled = db.prepare<[], Row>('SELECT * FROM cron_jobs WHERE enabled = 1 ORDER BY created_at_ms, job_id');
     this.#upsert = db.prepare(`INSERT INTO cron_jobs (job_id, name, agent_id, enabled, schedule, target, payload, wake, delivery,
-        delete_after_run, next_run_at_ms, consecutive_errors, last_run_at_ms, last_status, last_error, created_at_ms, updated_at_ms)
+        delete_after_run, next_run_at_ms, consecutive_errors, last_run_at_ms, last_status, last_error, created_at_ms, updated_at_ms, created_by)
       VALUES (@id, @name, @agentId, @enabled, @schedule, @target, @payload, @wake, @delivery, @deleteAfterRun, @next, @errors,
-        @lastRun, @lastStatus, @lastError, @createdAtMs, @updatedAtMs)
+        @lastRun, @lastStatus, @lastError, @createdAtMs, @updatedAtMs, @createdBy)
       ON CONFLICT(job_id) DO UPDATE SET name = excluded.name, agent_id = excluded.agent_id, enabled = excluded.enabled,
         schedule = excluded.schedule, target = excluded.target, payload = excluded.payload, wake = excluded.wake,
         delivery = excluded.delivery, delete_after_run = excluded.delete_after_run, next_run_at_ms = excluded.next_run_at_ms,
@@ -78,6 +81,7 @@ export class CronJobs {
         last_status = excluded.last_status, last_error = excluded.last_error, updated_at_ms = excluded.updated_at_ms`);
     this.#delete = db.prepare<[string]>('DELETE FROM cron_jobs WHERE job_id = ?');
     this.#count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM cron_jobs');
+    this.#madeBy = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM cron_jobs WHERE agent_id = ? AND created_by IS NOT NULL');
     this.#schedule = db.prepare<[], { job_id: string; next_run_at_ms: number }>(
       'SELECT job_id, next_run_at_ms FROM cron_jobs WHERE enabled = 1 AND next_run_at_ms IS NOT NULL ORDER BY next_run_at_ms',
     );
@@ -95,6 +99,11 @@ export class CronJobs {
 
   count(): number {
     return this.#count.get()!.n;
+  }
+
+  /** Jobs of an agent that an agent session made (with its cron tool). */
+  countMadeByAgent(agentId: string): number {
+    return this.#madeBy.get(agentId)!.n;
   }
 
   /** Enabled jobs that have a next run, soonest first. */
@@ -122,6 +131,8 @@ export class CronJobs {
       lastError: nul(job.state.lastError),
       createdAtMs: job.createdAtMs,
       updatedAtMs: job.updatedAtMs,
+      // Who made a job never changes: the upsert leaves the column alone on update.
+      createdBy: job.createdBy?.sessionKey ?? null,
     });
   }
 

@@ -201,6 +201,41 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE device_tokens ADD COLUMN needs_proof INTEGER NOT NULL DEFAULT 0;
   UPDATE device_tokens SET needs_proof = 1 WHERE revoked_at_ms IS NOT NULL;
   `,
+  // 5: who made a cron job. NULL: the owner (cron.add); otherwise the session key of the agent session whose
+  // cron tool added it, so the owner tells them apart and an agent removes only its own.
+  `
+  ALTER TABLE cron_jobs ADD COLUMN created_by TEXT;
+  `,
+  // 6: exec approvals. A request the owner is asked about, kept with its outcome (who decided, how); and the
+  // allowlist patterns the owner added ("allow always" or by hand), per agent or for every agent ('*').
+  `
+  CREATE TABLE exec_approvals (
+    id TEXT PRIMARY KEY,
+    agent_id TEXT NOT NULL,
+    session_key TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    command TEXT NOT NULL,
+    cwd TEXT NOT NULL,
+    sandboxed INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'allowed-once', 'allowed-always', 'denied', 'expired')),
+    created_at_ms INTEGER NOT NULL,
+    expires_at_ms INTEGER NOT NULL,
+    decided_at_ms INTEGER,
+    decided_by TEXT,
+    how TEXT
+  ) STRICT;
+  CREATE INDEX exec_approvals_status ON exec_approvals(status, created_at_ms);
+  CREATE INDEX exec_approvals_decided ON exec_approvals(decided_at_ms);
+
+  CREATE TABLE exec_allowlist (
+    agent_id TEXT NOT NULL,
+    pattern TEXT NOT NULL,
+    added_at_ms INTEGER NOT NULL,
+    added_by TEXT NOT NULL,
+    approval_id TEXT,
+    PRIMARY KEY (agent_id, pattern)
+  ) STRICT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -4,6 +4,8 @@ import { CronJobs } from './cron-jobs.js';
 import { CronRuns } from './cron-runs.js';
 import { openDatabase, type Db } from './database.js';
 import { DeviceTokens } from './device-tokens.js';
+import { ExecAllowlist } from './exec-allowlist.js';
+import { ExecApprovals } from './exec-approvals.js';
 import { Devices } from './devices.js';
 import { PendingRequests } from './pending-requests.js';
 import { ProviderStates } from './provider-states.js';
@@ -27,6 +29,8 @@ export class Store {
   readonly cronRuns: CronRuns;
   readonly systemEvents: SystemEvents;
   readonly channelPairing: ChannelPairing;
+  readonly execApprovals: ExecApprovals;
+  readonly execAllowlist: ExecAllowlist;
 
   private constructor(db: Db) {
     this.db = db;
@@ -42,6 +46,8 @@ export class Store {
     this.cronRuns = new CronRuns(db);
     this.systemEvents = new SystemEvents(db);
     this.channelPairing = new ChannelPairing(db);
+    this.execApprovals = new ExecApprovals(db);
+    this.execAllowlist = new ExecAllowlist(db);
   }
 
   /** Open (creating or migrating) the store at path. */

@@ -26,7 +26,7 @@ export type TranscriptMessage =
       readonly usage?: Usage;
       readonly stopReason?: string;
     }
-  | { readonly role: 'tool'; readonly toolCallId: string; readonly name: string; readonly text: string; readonly isError?: boolean };
+  | { readonly role: 'tool'; readonly toolCallId: string; readonly name: string; readonly text: string; readonly isError?: boolean; readonly durationMs?: number };
 
 /** One stored transcript entry. */
 export interface StoredMessage {
@@ -91,7 +91,7 @@ const bodyValidator = compile(
       usage: Type.Optional(Type.Object({ inputTokens: Type.Number(), outputTokens: Type.Number() })),
       stopReason: Type.Optional(Type.String()),
     }),
-    Type.Object({ role: Type.Literal('tool'), toolCallId: Type.String(), name: Type.String(), text: Type.String(), isError: Type.Optional(Type.Boolean()) }),
+    Type.Object({ role: Type.Literal('tool'), toolCallId: Type.String(), name: Type.String(), text: Type.String(), isError: Type.Optional(Type.Boolean()), durationMs: Type.Optional(Type.Number()) }),
   ]),
 );
 

@@ -14,6 +14,17 @@ export interface SentMessage {
   /** False when the fake refused it (HTML refused with rejectHtml). */
   readonly accepted: boolean;
   readonly atMs: number;
+  /** The message's id (sendMessage: the new one; editMessageText: the edited one). */
+  readonly messageId: number;
+  /** The inline keyboard sent with it, if any. */
+  readonly replyMarkup?: { inline_keyboard: Array<Array<{ text: string; callback_data?: string }>> } | undefined;
+}
+
+/** An answerCallbackQuery call: which press it answers, with what text. */
+export interface CallbackAnswer {
+  readonly callbackQueryId: string;
+  readonly text: string | undefined;
+  readonly showAlert: boolean;
 }
 
 /** One Bot API call: method name, when it arrived, and its answer's status (0 while held). */
@@ -43,6 +54,10 @@ export interface FakeTelegram {
   readonly calls: ApiCall[];
   /** Queue a text message from a user (a DM unless chat is given); a held getUpdates answers at once. */
   pushText(from: FakeSender, text: string, chat?: { id: number; type: 'group' | 'supergroup' }): number;
+  /** A user presses an inline button of a message the bot sent (a callback_query update); returns the query id. */
+  pressButton(from: FakeSender, message: SentMessage, callbackData: string): string;
+  /** answerCallbackQuery calls, in order. */
+  readonly callbackAnswers: CallbackAnswer[];
   /** Accepted messages to a chat, in order. */
   messagesTo(chatId: number | string): SentMessage[];
   /** Resolves once at least n accepted messages went to the chat (throws after timeoutMs). */
@@ -66,12 +81,12 @@ const readBody = (req: IncomingMessage) =>
     req.on('end', () => resolve(raw));
   });
 
-/** Start the fake on 127.0.0.1, port 0: getMe, long-poll getUpdates, sendMessage, sendChatAction, editMessageText, deleteWebhook. */
+/** Start the fake on 127.0.0.1, port 0: getMe, long-poll getUpdates, sendMessage, sendChatAction, editMessageText, answerCallbackQuery, deleteWebhook. */
 export async function startFakeTelegram(opts: { token?: string; botUsername?: string; mode?: FakeTelegramMode } = {}): Promise<FakeTelegram> {
   const token = opts.token ?? fakeBotToken();
   const botId = Number(token.split(':')[0]);
   const botUsername = opts.botUsername ?? 'clawgate_test_bot';
-  const updates: { update_id: number; message: unknown }[] = [];
+  const updates: { update_id: number; message?: unknown; callback_query?: unknown }[] = [];
   const waiters = new Set<() => void>();
   let nextUpdateId = 1;
   let nextMessageId = 1000;
@@ -86,6 +101,16 @@ export async function startFakeTelegram(opts: { token?: string; botUsername?: st
     sent: [],
     chatActions: [],
     calls: [],
+    callbackAnswers: [],
+    pressButton(from, message, callbackData) {
+      const update_id = nextUpdateId++;
+      const id = `cbq-${update_id}`;
+      const sender = { id: from.id, is_bot: false, first_name: from.firstName ?? 'Tester', ...(from.username ? { username: from.username } : {}) };
+      const chat = { id: Number(message.chatId), type: 'private', first_name: 'Approver' };
+      updates.push({ update_id, callback_query: { id, from: sender, chat_instance: `ci-${message.chatId}`, data: callbackData, message: { message_id: message.messageId, date: Math.floor(Date.now() / 1000), chat, text: message.text } } });
+      for (const wake of [...waiters]) wake();
+      return id;
+    },
     pushText(from, text, chat) {
       const update_id = nextUpdateId++;
       const sender = { id: from.id, is_bot: false, first_name: from.firstName ?? 'Tester', ...(from.username ? { username: from.username } : {}) };
@@ -176,13 +201,18 @@ export async function startFakeTelegram(opts: { token?: string; botUsername?: st
         case 'sendChatAction':
           fake.chatActions.push({ chatId: String(params['chat_id']), action: String(params['action']), atMs: Date.now() - start });
           return ok(res, method, true);
+        case 'answerCallbackQuery':
+          fake.callbackAnswers.push({ callbackQueryId: String(params['callback_query_id']), text: params['text'] as string | undefined, showAlert: params['show_alert'] === true });
+          return ok(res, method, true);
         case 'sendMessage':
         case 'editMessageText': {
           const parseMode = params['parse_mode'] as string | undefined;
           const refused = fake.rejectHtml && parseMode === 'HTML';
-          fake.sent.push({ method, chatId: String(params['chat_id']), text: String(params['text']), parseMode, accepted: !refused, atMs: Date.now() - start });
+          const messageId = method === 'editMessageText' ? Number(params['message_id']) : nextMessageId++;
+          const replyMarkup = params['reply_markup'] as SentMessage['replyMarkup'];
+          fake.sent.push({ method, chatId: String(params['chat_id']), text: String(params['text']), parseMode, accepted: !refused, atMs: Date.now() - start, messageId, ...(replyMarkup ? { replyMarkup } : {}) });
           if (refused) return fail(res, method, 400, "Bad Request: can't parse entities: Unsupported start tag \"b\" at byte offset 0");
-          return ok(res, method, { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: Number(params['chat_id']), type: 'private' }, text: String(params['text']) });
+          return ok(res, method, { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: Number(params['chat_id']), type: 'private' }, text: String(params['text']) });
         }
         default:
           return fail(res, method, 404, `Not Found: method ${method} is not in the fake`);

@@ -15,6 +15,10 @@ import { tempStore } from './temp-store.js';
 import { DENY_ALL_GATE } from '../../src/approvals/deny-all-gate.js';
 import type { ExecApprovalGate } from '../../src/approvals/types.js';
 import { ProcessRegistry } from '../../src/agents/tools/exec/process-registry.js';
+import { MemoryIndexes } from '../../src/agents/memory/memory-indexes.js';
+import { NO_MESSAGE_TARGETS, type MessagePort } from '../../src/agents/tools/message-port.js';
+import { agentCronPort } from '../../src/cron/agent-cron-port.js';
+import { CronService } from '../../src/cron/scheduler.js';
 
 /** An in-process runtime on a real store, talking to a real stand-in OpenAI server. */
 export interface RuntimeHarness {
@@ -25,6 +29,9 @@ export interface RuntimeHarness {
   readonly stateDir: string;
   /** exec's processes (closed after the test). */
   readonly processes: ProcessRegistry;
+  /** The scheduler the cron tool's port acts on (on the harness's store; not started). */
+  readonly cron: CronService;
+  readonly memory: MemoryIndexes;
   readonly chat: ChatEventPayload[];
   readonly agent: AgentEventPayload[];
   /** Send and wait for the run to end. */
@@ -49,11 +56,19 @@ export function lastAnthropicUser(body: { messages: { role: string; content: str
   return '';
 }
 
+/** Services a test may give the harness's tools. */
+export interface HarnessExtras {
+  /** The message tool's port (default: no target is approved). */
+  readonly messages?: MessagePort;
+  /** Decides exec's commands (default: none may run). */
+  readonly approvals?: ExecApprovalGate;
+}
+
 /**
  * Build the harness; `config` is merged over a provider `fake` and default model `fake/fake-gpt` (OpenAI API)
- * or `fake/fake-claude` (Anthropic API). `approvals` decides exec's commands (default: none may run).
+ * or `fake/fake-claude` (Anthropic API).
  */
-export async function runtimeHarness(t: TestContext, script: Script, config: Partial<Config> = {}, api: 'openai-completions' | 'anthropic-messages' = 'openai-completions', approvals: ExecApprovalGate = DENY_ALL_GATE): Promise<RuntimeHarness> {
+export async function runtimeHarness(t: TestContext, script: Script, config: Partial<Config> = {}, api: 'openai-completions' | 'anthropic-messages' = 'openai-completions', extras: HarnessExtras = {}): Promise<RuntimeHarness> {
   const fake = api === 'openai-completions' ? await startFakeOpenAi(script) : await startFakeAnthropic(script);
   const store = tempStore(t);
   const full: Config = {
@@ -63,14 +78,20 @@ export async function runtimeHarness(t: TestContext, script: Script, config: Par
   } as Config;
   const stateDir = mkdtempSync(join(tmpdir(), 'clawgate-rt-'));
   const resolved = resolveAgents(full, {}, stateDir);
+  const log = pino({ level: 'silent' });
+  const memory = new MemoryIndexes(stateDir);
+  const messages = extras.messages ?? NO_MESSAGE_TARGETS;
   const processes = new ProcessRegistry({ hidden: [stateDir] });
-  const runtime = new AgentRuntime({ store, log: pino({ level: 'silent' }), config: () => resolved, createProvider, services: { approvals, processes } });
+  const services = { approvals: extras.approvals ?? DENY_ALL_GATE, processes, memory, messages, cron: agentCronPort((): CronService => cron, messages) };
+  const runtime = new AgentRuntime({ store, log, config: () => resolved, createProvider, services });
+  const cron = new CronService({ store, runtime, log, deliver: (target, text) => messages.deliver(target, text) });
   const chat: ChatEventPayload[] = [];
   const agent: AgentEventPayload[] = [];
   runtime.subscribe((e) => (e.type === 'chat' ? chat.push(e.payload) : agent.push(e.payload)));
   t.after(async () => {
     await runtime.close();
     await processes.closeAll();
+    memory.close();
     await fake.close();
     rmSync(stateDir, { recursive: true, force: true });
   });
@@ -80,6 +101,8 @@ export async function runtimeHarness(t: TestContext, script: Script, config: Par
     fake,
     stateDir,
     processes,
+    cron,
+    memory,
     chat,
     agent,
     async ask(message, sessionKey = 'agent:main:main') {

@@ -20,6 +20,9 @@ import { startFakeOpenAi } from '../helpers/fake-openai.js';
 import { lastOf } from '../helpers/runtime-harness.js';
 import { DENY_ALL_GATE } from '../../src/approvals/deny-all-gate.js';
 import { ProcessRegistry } from '../../src/agents/tools/exec/process-registry.js';
+import { MemoryIndexes } from '../../src/agents/memory/memory-indexes.js';
+import { NO_MESSAGE_TARGETS } from '../../src/agents/tools/message-port.js';
+import { agentCronPort } from '../../src/cron/agent-cron-port.js';
 
 let ag: AgentGateway;
 
@@ -126,12 +129,16 @@ describe('DP-SECOND-INSTANCE', () => {
     const clock = { now: Date.now() };
     const sides = [0, 1].map(() => {
       const store = Store.open(join(dir, 'state.db'));
-      const runtime = new AgentRuntime({ store, log, config: () => resolved, createProvider, services: { approvals: DENY_ALL_GATE, processes: new ProcessRegistry({ hidden: [dir] }) } });
-      return { store, runtime, cron: new CronService({ store, runtime, log, deliver: async () => undefined, now: () => clock.now }) };
+      const memory = new MemoryIndexes(dir);
+      const services = { approvals: DENY_ALL_GATE, processes: new ProcessRegistry({ hidden: [dir] }), memory, messages: NO_MESSAGE_TARGETS, cron: agentCronPort((): CronService => cron, NO_MESSAGE_TARGETS) };
+      const runtime = new AgentRuntime({ store, log, config: () => resolved, createProvider, services });
+      const cron = new CronService({ store, runtime, log, deliver: async () => undefined, now: () => clock.now });
+      return { store, runtime, memory, cron };
     });
     t.after(async () => {
       for (const s of sides) {
         await s.runtime.close();
+        s.memory.close();
         s.store.close();
       }
       await fake.close();

@@ -6,7 +6,7 @@ import { MAX_COMMAND_CHARS, MAX_RESULT_OUTPUT_CHARS } from './exec/limits.js';
 import type { ManagedProcess } from './exec/managed-process.js';
 import { fitText } from './exec/output-buffer.js';
 import { sandboxMode } from './exec/sandbox.js';
-import { ensureWorkspace, resolveWorkdir } from './exec/workdir.js';
+import { resolveWorkdir, workspaceForExec } from './exec/workdir.js';
 import { defineTool } from './tool.js';
 
 /** A foreground command's result as the model reads it. */
@@ -92,8 +92,8 @@ export const exec = defineTool({
     const settings = ctx.settings.exec;
     const processes = ctx.services.processes;
     const { sessionKey, runId, agentId } = ctx.caller;
-    const workspace = await ensureWorkspace(ctx.agent.workspace);
-    const workdir = await resolveWorkdir(workspace, args.workdir);
+    const workspace = await workspaceForExec(ctx.agent.workspace);
+    const workdir = await resolveWorkdir(ctx.agent.workspace, args.workdir);
     const mode = await sandboxMode(settings);
     processes.assertCapacity(sessionKey);
     const decision = await ctx.services.approvals.decide(

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { ExecApprovalGate } from '../../approvals/types.js';
 import { processesWith, until } from '../../../test/helpers/exec-processes.js';
 import { runtimeHarness } from '../../../test/helpers/runtime-harness.js';
-import { toolBench } from '../../../test/helpers/tool-context.js';
+import { toolBench } from '../../../test/helpers/tool-call.js';
 import { executeTool } from './execute-tool.js';
 import { exec } from './exec.js';
 import { processTool } from './process.js';
@@ -19,7 +19,7 @@ async function call(ctx: ToolContext, name: string, args: Record<string, unknown
 }
 
 test('background: exec returns a process id at once; write feeds stdin, poll returns new output, log reads lines, kill stops it', async (t) => {
-  const b = toolBench(t, YES);
+  const b = toolBench(t, { approvals: YES });
   const ctx = b.ctx();
   const started = await call(ctx, 'exec', { command: 'cat', background: true });
   assert.equal(started.status, 'running');
@@ -46,7 +46,7 @@ test('background: exec returns a process id at once; write feeds stdin, poll ret
 });
 
 test('write with eof closes stdin, so cat ends by itself', async (t) => {
-  const b = toolBench(t, YES);
+  const b = toolBench(t, { approvals: YES });
   const ctx = b.ctx();
   const id = (await call(ctx, 'exec', { command: 'cat; echo end', background: true })).processId as string;
   await call(ctx, 'process', { action: 'write', processId: id, data: 'last\n', eof: true });
@@ -58,7 +58,7 @@ test('write with eof closes stdin, so cat ends by itself', async (t) => {
 });
 
 test('yieldMs: a command still running after it continues in the background, survives its run, and can be finished', async (t) => {
-  const b = toolBench(t, YES);
+  const b = toolBench(t, { approvals: YES });
   const ctx = b.ctx();
   const r = await call(ctx, 'exec', { command: 'echo first; read x; echo "got $x"', yieldMs: 300 });
   assert.equal(r.status, 'running');
@@ -73,13 +73,13 @@ test('yieldMs: a command still running after it continues in the background, sur
 });
 
 test('yieldMs: a command that ends in time returns its result like a foreground one', async (t) => {
-  const b = toolBench(t, YES);
+  const b = toolBench(t, { approvals: YES });
   const r = await call(b.ctx(), 'exec', { command: 'echo quick', yieldMs: 60_000 });
   assert.deepEqual([r.status, r.exitCode, r.output], ['exited', 0, 'quick\n']);
 });
 
 test('a session sees and touches only its own processes', async (t) => {
-  const b = toolBench(t, YES);
+  const b = toolBench(t, { approvals: YES });
   const id = (await call(b.ctx(), 'exec', { command: 'sleep 987.71', background: true })).processId as string;
   const other = b.ctx({ sessionKey: 'agent:main:other' });
   assert.deepEqual((await call(other, 'process', { action: 'list' })).processes, []);
@@ -106,7 +106,7 @@ test('a deleted session takes its processes: a sub-agent with cleanup delete lea
     },
     {},
     'openai-completions',
-    YES,
+    { approvals: YES },
   );
   const snap = await h.ask('delegate');
   assert.equal(snap.status, 'ok');
@@ -120,7 +120,7 @@ test('a deleted session takes its processes: a sub-agent with cleanup delete lea
 });
 
 test('background processes outlive their run but not their session\'s end or the gateway\'s', async (t) => {
-  const b = toolBench(t, YES);
+  const b = toolBench(t, { approvals: YES });
   await call(b.ctx(), 'exec', { command: 'sleep 987.73', background: true });
   await call(b.ctx({ sessionKey: 'agent:main:other', runId: 'run-2' }), 'exec', { command: 'sleep 987.74', background: true });
   assert.equal(await b.processes.killRun('run-1'), 0);

@@ -1,9 +1,12 @@
 import type { Static, TObject } from '@sinclair/typebox';
 import type { ExecApprovalGate } from '../../approvals/types.js';
+import type { MemoryIndexes } from '../memory/memory-indexes.js';
 import type { ResolvedAgent } from '../agent-config.js';
 import type { ToolSettings } from '../tool-settings.js';
 import type { SessionSummary, StoredMessage } from '../runtime-api.js';
 import type { ToolSpec } from '../types.js';
+import type { CronPort } from './cron-port.js';
+import type { MessagePort } from './message-port.js';
 import type { ProcessRegistry } from './exec/process-registry.js';
 
 /** The session and run a tool call comes from. */
@@ -41,6 +44,12 @@ export interface ToolHost {
 export interface ToolServices {
   /** Decides whether a command may run; exec never decides by itself. */
   readonly approvals: ExecApprovalGate;
+  /** Each agent's full-text index of its notes (memory_search, memory_get). */
+  readonly memory: MemoryIndexes;
+  /** Sending to chat targets the owner approved (the message tool). */
+  readonly messages: MessagePort;
+  /** The caller's agent's own cron jobs (the cron tool). */
+  readonly cron: CronPort;
   /** exec's running processes: killed with their run (foreground), their session, and the gateway. */
   readonly processes: ProcessRegistry;
 }

@@ -2,12 +2,14 @@ import { Bot, GrammyError, HttpError, type Api } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { AgentRuntimeApi } from '../../agents/runtime-api.js';
+import type { ApprovalService } from '../../approvals/approval-service.js';
 import { bounded } from '../../protocol/display-text.js';
 import { ClawgateError } from '../../protocol/error-catalogue.js';
 import type { Store } from '../../store/store.js';
 import type { ChannelStatus } from '../channel.js';
 import { TELEGRAM } from '../known.js';
 import { requestPairingCode } from '../pairing.js';
+import { ApprovalPrompts } from './approval-prompts.js';
 import type { TelegramSettings } from './config.js';
 import { runTurn } from './conversation.js';
 import { ReplyBudget, STRANGER_REPLIES_PER_WINDOW, STRANGER_REPLY_WINDOW_MS } from '../reply-budget.js';
@@ -42,6 +44,8 @@ export interface TelegramChannelOptions {
   readonly stateDir: string;
   /** Where poller locks live (default: shared by all state dirs of this user). */
   readonly lockDir?: string;
+  /** Exec approvals: with channels.telegram.approvers set, pending requests go to them with buttons. */
+  readonly approvals?: ApprovalService;
 }
 
 type State = ChannelStatus['state'];
@@ -83,6 +87,8 @@ export class TelegramChannel {
   #lastErrorAtMs: number | undefined;
   #fix: string | undefined;
   #polling: Promise<void> | undefined;
+  #prompts: ApprovalPrompts | undefined;
+  #unsubscribe: (() => void) | undefined;
 
   constructor(opts: TelegramChannelOptions) {
     this.#opts = opts;
@@ -91,6 +97,12 @@ export class TelegramChannel {
       this.#bot = new Bot(opts.token.secret.reveal(), opts.settings.apiRoot ? { client: { apiRoot: opts.settings.apiRoot } } : {});
       this.#bot.catch((err) => this.#noteError(`handling update ${err.ctx.update.update_id} failed: ${this.#describe(err.error)}`));
       this.#bot.on('message', (ctx) => this.#track(this.#onMessage(ctx.message)));
+      if (opts.approvals && opts.settings.approvers.size > 0) {
+        const prompts = new ApprovalPrompts({ api: this.#bot.api, service: opts.approvals, store: opts.store, approvers: opts.settings.approvers, log: this.#log });
+        this.#prompts = prompts;
+        this.#unsubscribe = opts.approvals.subscribe((n) => prompts.onNotice(n));
+        this.#bot.on('callback_query:data', (ctx) => this.#track(prompts.onCallback(ctx.callbackQuery)));
+      }
     }
   }
 
@@ -140,7 +152,7 @@ export class TelegramChannel {
     while (!signal.aborted) {
       try {
         await bot.start({
-          allowed_updates: ['message'],
+          allowed_updates: this.#prompts ? ['message', 'callback_query'] : ['message'],
           timeout: POLL_TIMEOUT_S,
           onStart: () => {
             this.#state = 'running';
@@ -276,10 +288,11 @@ export class TelegramChannel {
   /** Stop polling (confirming the update offset), stop waiting on runs, release the poller lock. */
   async close(): Promise<void> {
     this.#abort.abort();
+    this.#unsubscribe?.();
     if (this.#state === 'running' || this.#state === 'starting') this.#state = 'stopped';
     const bot = this.#bot;
     if (bot?.isRunning()) await withTimeout(bot.stop().catch(() => undefined), CLOSE_WAIT_MS);
-    await withTimeout(Promise.allSettled([...this.#turns, ...(this.#polling ? [this.#polling] : [])]), CLOSE_WAIT_MS);
+    await withTimeout(Promise.allSettled([...this.#turns, ...(this.#polling ? [this.#polling] : []), ...(this.#prompts ? [this.#prompts.settled()] : [])]), CLOSE_WAIT_MS);
     this.#lock?.release();
     this.#lock = undefined;
   }

@@ -16,6 +16,8 @@ export interface TelegramSettings {
   readonly dmPolicy: DmPolicy;
   /** Allowed user ids (as strings) and lower-cased @usernames. */
   readonly allowFrom: ReadonlySet<string>;
+  /** Who gets exec approval requests with buttons: user ids (as strings) and lower-cased @usernames. */
+  readonly approvers: ReadonlySet<string>;
   readonly groups: { readonly policy: GroupPolicy; readonly requireMention: boolean; readonly allow: ReadonlySet<string> };
   readonly pairing: { readonly codeTtlMinutes: number; readonly maxPending: number };
 }
@@ -33,6 +35,7 @@ export function telegramSettings(cfg: TelegramConfig): TelegramSettings {
     apiRoot: cfg.apiRoot?.replace(/\/+$/, ''),
     dmPolicy: cfg.dmPolicy ?? 'pairing',
     allowFrom: new Set((cfg.allowFrom ?? []).map(normalizePeer)),
+    approvers: new Set((cfg.approvers ?? []).map(normalizePeer)),
     groups: {
       policy: cfg.groups?.policy ?? 'disabled',
       requireMention: cfg.groups?.requireMention ?? true,

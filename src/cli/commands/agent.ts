@@ -101,11 +101,17 @@ async function followRun(c: CliContext, rpc: CliContext, req: AgentRequest): Pro
   const follower = new SessionFollower(runId);
   let printed = '';
   const live = !req.json && c.io.write !== undefined;
+  // On a terminal stdout and stderr share the screen: a note after a half-printed line starts on its own.
+  let midLine = false;
   const write = (s: string) => {
-    if (live && s !== '') c.io.write!(s);
+    if (!live || s === '') return;
+    c.io.write!(s);
+    midLine = !s.endsWith('\n');
   };
   const note = (s: string) => {
-    if (live) c.io.err(s);
+    if (!live) return;
+    c.io.err(midLine ? `\n${s}` : s);
+    midLine = false;
   };
   return withRunningGateway(
     rpc,

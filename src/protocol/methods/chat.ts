@@ -36,6 +36,8 @@ export const WireMessageSchema = Type.Object({
   toolCallId: Type.Optional(Type.String()),
   toolName: Type.Optional(Type.String()),
   isError: Type.Optional(Type.Boolean()),
+  /** How long a tool call took, on its result (a Clawgate addition; clients that do not know it ignore it). */
+  durationMs: Type.Optional(Type.Number({ minimum: 0 })),
 });
 export type WireMessage = Static<typeof WireMessageSchema>;
 export type WireContentBlock = WireMessage['content'][number];

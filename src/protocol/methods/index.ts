@@ -7,6 +7,7 @@ import * as config from './config.js';
 import * as cron from './cron.js';
 import * as devicePair from './device-pair.js';
 import * as deviceToken from './device-token.js';
+import * as execApprovals from './exec-approvals.js';
 import * as gatewayInfo from './gateway-info.js';
 import * as gatewayToken from './gateway-token.js';
 import * as logs from './logs.js';
@@ -21,6 +22,7 @@ export * from './config.js';
 export * from './cron.js';
 export * from './device-pair.js';
 export * from './device-token.js';
+export * from './exec-approvals.js';
 export * from './gateway-info.js';
 export * from './gateway-token.js';
 export * from './logs.js';
@@ -28,7 +30,7 @@ export * from './models.js';
 export * from './sessions.js';
 export * from './define.js';
 
-const MODULES = [gatewayInfo, config, gatewayToken, devicePair, deviceToken, logs, chat, agent, sessions, models, channels, channelPairing, cron];
+const MODULES = [gatewayInfo, config, gatewayToken, devicePair, deviceToken, logs, chat, agent, sessions, models, channels, channelPairing, cron, execApprovals];
 
 /** Every method this gateway serves, by name: each definition is named once, in its own module. */
 export const METHODS: ReadonlyMap<string, MethodDef> = new Map(

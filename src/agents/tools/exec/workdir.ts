@@ -1,36 +1,30 @@
-import { mkdir, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { ClawgateError } from '../../../protocol/error-catalogue.js';
+import { confinePath, workspaceRoot } from '../../workspace/confine.js';
+import { ensureWorkspace } from '../../workspace/ensure-workspace.js';
 
-function inside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-}
-
-/** Create the agent's workspace if missing (private: 0700) and return its real path. */
-export async function ensureWorkspace(workspace: string): Promise<string> {
-  await mkdir(workspace, { recursive: true, mode: 0o700 });
-  return realpath(workspace);
+/** Make sure the agent's workspace exists (0700, with its starter files, as a run does) and return its real path. */
+export async function workspaceForExec(workspace: string): Promise<string> {
+  await ensureWorkspace(workspace);
+  return workspaceRoot(workspace);
 }
 
 /**
- * The real working directory for `workdir` (relative to the workspace, or absolute inside it): refused
- * with FORBIDDEN when it leads outside, as written or through a symlink; INVALID_PARAMS when it is not an
- * existing directory. (A minimal check of exec's own until the file tools' workspace/confine.ts is shared.)
+ * The real working directory for `workdir` (relative to the workspace, or absolute inside it), confined as
+ * the file tools confine paths: WORKSPACE_PATH_ESCAPE when it leads outside, as written or through a
+ * symlink; INVALID_PARAMS when it is not an existing directory.
  */
-export async function resolveWorkdir(workspaceReal: string, workdir: string | undefined): Promise<string> {
-  if (workdir === undefined || workdir === '' || workdir === '.') return workspaceReal;
-  const wanted = resolve(workspaceReal, workdir);
-  const refuse = (how: string) =>
-    new ClawgateError('FORBIDDEN', `workdir "${workdir}" ${how} the workspace (${workspaceReal}); commands run only inside it: give a path relative to the workspace`, { workdir });
-  if (!inside(workspaceReal, wanted)) throw refuse('lies outside');
-  let real: string;
+export async function resolveWorkdir(workspace: string, workdir: string | undefined): Promise<string> {
+  if (workdir === undefined || workdir === '' || workdir === '.') return workspaceRoot(workspace);
+  let confined;
   try {
-    real = await realpath(wanted);
-  } catch {
-    throw new ClawgateError('INVALID_PARAMS', `workdir "${workdir}" does not exist in the workspace; create it first (mkdir -p ${workdir}) or leave workdir out`, { workdir });
+    confined = await confinePath(workspace, workdir);
+  } catch (err) {
+    if (!(err instanceof ClawgateError) || err.code !== 'WORKSPACE_PATH_ESCAPE') throw err;
+    // The same refusal, in exec's words: the file tools' message speaks of files.
+    throw new ClawgateError('WORKSPACE_PATH_ESCAPE', `workdir "${workdir}" leads outside the workspace ${workspace}; commands run only inside it: give a directory relative to the workspace`, err.details);
   }
-  if (!inside(workspaceReal, real)) throw refuse('leads (through a symlink) outside');
-  if (!(await stat(real)).isDirectory()) throw new ClawgateError('INVALID_PARAMS', `workdir "${workdir}" is not a directory`, { workdir });
-  return real;
+  if (!confined.exists) throw new ClawgateError('INVALID_PARAMS', `workdir "${workdir}" does not exist in the workspace; create it first (mkdir -p ${workdir}) or leave workdir out`, { workdir });
+  if (!(await stat(confined.real)).isDirectory()) throw new ClawgateError('INVALID_PARAMS', `workdir "${workdir}" is not a directory`, { workdir });
+  return confined.real;
 }

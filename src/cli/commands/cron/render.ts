@@ -37,7 +37,8 @@ export function renderJobs(jobs: readonly CronJob[], nowMs = Date.now()): string
       j.name,
       describeSchedule(j.schedule),
       targetOf(j),
-      j.agentId,
+      // Jobs an agent added with its cron tool are marked, so the owner tells them from their own.
+      j.createdBy ? `${j.agentId} (agent-made)` : j.agentId,
       stateOf(j),
       when(j.state.nextRunAtMs, nowMs),
       j.state.lastStatus ? `${j.state.lastStatus} ${when(j.state.lastRunAtMs, nowMs) ?? ''}`.trim() : undefined,

@@ -48,3 +48,15 @@ test('long tool arguments and results are cut to one bounded line', () => {
 test('an empty or unknown session says so', () => {
   assert.equal(renderHistory({ sessionKey: 'agent:main:nobody', sessionId: 'agent:main:nobody', messages: [] }), 'No messages in agent:main:nobody.');
 });
+
+test('a tool result shows how long the tool took', () => {
+  const out = renderHistory({
+    sessionKey: 'agent:main:main',
+    sessionId: 'agent:main:main',
+    messages: [
+      { role: 'assistant', content: [{ type: 'toolCall', id: 'c1', name: 'exec', arguments: { command: 'uptime' } }], timestamp: 1 },
+      { role: 'toolResult', content: [{ type: 'text', text: 'up 3 days' }], timestamp: 2, toolCallId: 'c1', toolName: 'exec', isError: false, durationMs: 41 },
+    ],
+  } as Parameters<typeof renderHistory>[0]);
+  assert.equal(out, '→ exec({"command":"uptime"})\n← exec (41 ms): up 3 days');
+});

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ClawgateError } from '../../../protocol/error-catalogue.js';
 import { CHAT_HISTORY_DEFAULT_LIMIT, CHAT_HISTORY_MAX_LIMIT, chatHistory, type WireMessage } from '../../../protocol/methods/chat.js';
 import type { ResultOf } from '../../../protocol/methods/index.js';
+import { inert } from '../../../protocol/display-text.js';
 import type { CliContext } from '../../context.js';
 import { withRunningGateway } from '../../gateway-required.js';
 
@@ -10,10 +11,16 @@ export const HISTORY_TOOL_TEXT_MAX_CHARS = 160;
 
 type HistoryResult = ResultOf<typeof chatHistory>;
 
-/** One line, at most max characters (an ellipsis marks the cut). */
+/** One line, at most max characters (an ellipsis marks the cut); control characters made visible, never acted on. */
 export function clip(text: string, max = HISTORY_TOOL_TEXT_MAX_CHARS): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+  return inert(flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`, max);
+}
+
+/** ` (120 ms)` / ` (2.4 s)` after a tool result, when its time is known. */
+export function tookText(durationMs: number | undefined): string {
+  if (durationMs === undefined) return '';
+  return durationMs < 1000 ? ` (${Math.round(durationMs)} ms)` : ` (${(durationMs / 1000).toFixed(1)} s)`;
 }
 
 /** The lines of one message: `role: text`, `→ tool(args)` per tool call, `← tool: result` for a result. */
@@ -22,7 +29,7 @@ export function historyLines(m: WireMessage): string[] {
     .filter((b) => b.type === 'text')
     .map((b) => b.text)
     .join('');
-  if (m.role === 'toolResult') return [`← ${m.toolName ?? 'tool'}${m.isError ? ' (error)' : ''}: ${clip(text)}`];
+  if (m.role === 'toolResult') return [`← ${m.toolName ?? 'tool'}${m.isError ? ' (error)' : ''}${tookText(m.durationMs)}: ${clip(text)}`];
   const lines = text !== '' || m.role === 'user' ? [`${m.role}: ${text}`] : [];
   for (const b of m.content) if (b.type === 'toolCall') lines.push(`→ ${b.name}(${clip(JSON.stringify(b.arguments))})`);
   return lines;

@@ -1,0 +1,102 @@
+/**
+ * In-process measurements of the agent tools for `bench:agents`: what dispatching a tool call costs beyond the
+ * tool's own work, memory_search over many notes, and exec of `true` on the host and in the sandbox.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Type } from '@sinclair/typebox';
+import { MemoryIndex } from '../src/agents/memory/memory-index.js';
+import { writeSampleNotes } from '../src/agents/memory/sample-notes.js';
+import { executeTool } from '../src/agents/tools/execute-tool.js';
+import { defineTool, type AgentTool, type ToolContext } from '../src/agents/tools/tool.js';
+import { Store } from '../src/store/store.js';
+import { percentile, summarize, type Summary } from './stats.js';
+
+/** A tool that does nothing, so its call measures only the dispatch around it. */
+const NOOP = defineTool({
+  name: 'noop',
+  description: 'does nothing',
+  parameters: Type.Object({ path: Type.String({ maxLength: 256 }), lines: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+  execute: (args) => ({ ok: true, path: args.path }),
+});
+
+/** Dispatch overhead of one tool call: argument validation, the call, result rendering, and the tool result's transcript append. */
+export interface DispatchResult {
+  readonly calls: number;
+  readonly perCallMs: Summary;
+  /** The same without the transcript append (validation, call, render). */
+  readonly executeOnlyMs: Summary;
+}
+
+/** Time `calls` no-op tool calls the way the run loop makes them, each followed by its transcript append on a real store. */
+export async function toolDispatch(calls: number): Promise<DispatchResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'cg-bench-tools-'));
+  const store = Store.open(join(dir, 'state.db'));
+  try {
+    const key = 'agent:main:bench-tools';
+    store.write(() => store.sessions.ensure({ key, agentId: 'main', kind: 'main' }, Date.now()));
+    const offered = new Map<string, AgentTool>([[NOOP.name, NOOP]]);
+    const ctx = { signal: new AbortController().signal } as unknown as ToolContext;
+    const full: number[] = [];
+    const exec: number[] = [];
+    for (let i = 0; i < calls + 50; i++) {
+      const call = { id: `call_${i}`, name: 'noop', arguments: { path: `notes/${i}.md`, lines: 20 } };
+      const t0 = performance.now();
+      const outcome = await executeTool(call, offered, ctx);
+      const t1 = performance.now();
+      store.write(() => store.transcripts.append(key, 'bench-run', [{ role: 'tool', toolCallId: call.id, name: call.name, text: outcome.text, durationMs: t1 - t0 }], Date.now()));
+      const t2 = performance.now();
+      // The first calls compile the validator and warm the statement cache.
+      if (i >= 50) {
+        exec.push(t1 - t0);
+        full.push(t2 - t0);
+      }
+    }
+    return { calls, perCallMs: summarize(full), executeOnlyMs: summarize(exec) };
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** memory_search over generated notes: index build time and per-query latency. */
+export interface MemorySearchResult {
+  readonly notes: number;
+  readonly buildMs: number;
+  readonly queries: number;
+  readonly searchMs: Summary;
+  readonly p95Ms: number;
+  readonly hits: number;
+}
+
+/** Index `notes` generated notes, then time memory_search's query path (sync check + FTS5 query) over their queries. */
+export async function memorySearch(notes: number, queries: number): Promise<MemorySearchResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'cg-bench-memory-'));
+  const workspace = join(dir, 'workspace');
+  try {
+    const sample = writeSampleNotes(workspace, notes);
+    const t0 = performance.now();
+    const index = MemoryIndex.open({ dbPath: join(dir, 'memory', 'main.sqlite'), workspace });
+    try {
+      index.sync();
+      const buildMs = performance.now() - t0;
+      const pool = [...sample.queries, ...sample.questions, ...sample.unique.slice(0, 50)];
+      const samples: number[] = [];
+      let hits = 0;
+      for (let i = 0; i < queries; i++) {
+        const q = pool[i % pool.length]!;
+        const s = performance.now();
+        const r = await index.search(q);
+        samples.push(performance.now() - s);
+        if (r.results.length > 0) hits++;
+      }
+      const sorted = [...samples].sort((a, b) => a - b);
+      return { notes, buildMs, queries, searchMs: summarize(samples), p95Ms: percentile(sorted, 95), hits };
+    } finally {
+      index.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
