@@ -25,7 +25,7 @@ export const MAX_RESULT_OUTPUT_CHARS = 40_000;
 /** Lines `process log` returns when no limit is given, and the most it returns at once. */
 export const LOG_DEFAULT_LINES = 200;
 export const LOG_MAX_LINES = 2_000;
-/** How long the one-time bubblewrap probe may take before the sandbox counts as unusable. */
-export const SANDBOX_PROBE_TIMEOUT_MS = 10_000;
+/** How long the one-time bubblewrap probe may take before the sandbox counts as unusable (under doctor's 8 s per check). */
+export const SANDBOX_PROBE_TIMEOUT_MS = 5_000;
 /** Longest stderr of a failed probe kept in the reason (characters). */
 export const PROBE_REASON_CHARS = 300;
