@@ -62,7 +62,7 @@ export class AgentRuntime implements AgentRuntimeApi {
     const cfg = opts.config();
     this.#global = new Semaphore(cfg.defaults.maxConcurrent);
     this.#subagents = new Semaphore(cfg.defaults.subagents.maxConcurrent);
-    this.#host = new SessionToolHost({ runtime: this, store: opts.store, config: opts.config, log: opts.log, now: this.#now });
+    this.#host = new SessionToolHost({ runtime: this, store: opts.store, config: opts.config, log: opts.log, now: this.#now, processes: opts.services.processes });
   }
 
   send(req: RunRequest): RunAccepted {
@@ -143,6 +143,8 @@ export class AgentRuntime implements AgentRuntimeApi {
     } finally {
       clearTimeout(timer);
       for (const release of releases.reverse()) release();
+      // exec stops its own foreground process on abort; this makes sure nothing foreground outlives the run.
+      void this.#opts.services.processes.killRun(run.runId);
     }
     this.#finish(run);
   }

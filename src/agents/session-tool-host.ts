@@ -6,6 +6,7 @@ import type { Store } from '../store/store.js';
 import { agentModel, type ResolvedAgents } from './agent-config.js';
 import type { AgentRuntimeApi, RunAccepted, RunHooks, RunRequest, RunSnapshot, SessionSummary, StoredMessage } from './runtime-api.js';
 import { subagentReport } from './subagent-report.js';
+import type { ProcessRegistry } from './tools/exec/process-registry.js';
 import type { SpawnRequest, ToolCaller, ToolHost } from './tools/tool.js';
 import { isUnmarkedUnreadable } from './wire-messages.js';
 
@@ -21,6 +22,8 @@ export interface ToolHostDeps {
   readonly config: () => ResolvedAgents;
   readonly log: Logger;
   readonly now: () => number;
+  /** A deleted session's processes are killed with it. */
+  readonly processes: ProcessRegistry;
 }
 
 function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -100,7 +103,10 @@ export class SessionToolHost implements ToolHost {
     } catch (err) {
       this.#d.log.warn({ parent: from.sessionKey, child: childKey, err: (err as Error).message }, 'sub-agent report could not be announced');
     }
-    if (req.cleanup === 'delete') this.#d.store.write(() => this.#d.store.sessions.delete(childKey));
+    if (req.cleanup === 'delete') {
+      this.#d.store.write(() => this.#d.store.sessions.delete(childKey));
+      void this.#d.processes.killSession(childKey);
+    }
   }
 
   async sendToSession(from: ToolCaller, req: { sessionKey: string; message: string; timeoutSeconds?: number }, signal: AbortSignal): Promise<Record<string, unknown>> {

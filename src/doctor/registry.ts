@@ -2,6 +2,7 @@ import { clock } from './checks/clock.js';
 import { configValid } from './checks/config-valid.js';
 import { diskSpace } from './checks/disk-space.js';
 import { deviceTokenCache } from './checks/device-token-cache.js';
+import { execSandbox } from './checks/exec-sandbox.js';
 import { expiredRequests } from './checks/expired-requests.js';
 import { gatewayLock } from './checks/gateway-lock.js';
 import { gatewayToken } from './checks/gateway-token.js';
@@ -30,6 +31,7 @@ export const CHECKS: readonly DoctorCheck[] = [
   expiredRequests,
   logsWritable,
   modelProviders,
+  execSandbox,
   telegramChannel,
   clock,
 ];

@@ -36,6 +36,8 @@ import { channelMessagePort } from '../channels/message-targets.js';
 import { agentCronPort } from '../cron/agent-cron-port.js';
 import { ApprovalService } from '../approvals/approval-service.js';
 import { approvalEffects } from '../approvals/approval-effects.js';
+import { ProcessRegistry } from '../agents/tools/exec/process-registry.js';
+import { homedir } from 'node:os';
 
 export interface GatewayServerOptions {
   store: Store;
@@ -81,6 +83,8 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   };
   let boundPort = opts.config.port;
   const agentConfig = new ConfigSource(opts.paths.configPath, opts.env ?? process.env, log, opts.fullConfig);
+  // exec's processes: no sandboxed command ever sees the state dir or the owner's home.
+  const processes = new ProcessRegistry({ hidden: [opts.paths.stateDir, homedir()] });
   // Exec approvals: written events go out at once through the watcher (context is built below, before any run).
   const approvals = new ApprovalService({ store: opts.store, log, afterWrite: () => context.syncStore() });
   // Requests left pending by an earlier gateway end as expired, never allowed: nobody waits for them any more.
@@ -92,7 +96,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
   const memory = new MemoryIndexes(opts.paths.stateDir);
   const messages = channelMessagePort({ store: opts.store, config: opts.fullConfig, deliver });
   // The runtime's tools reach the scheduler built just after it (bound late: the scheduler needs the runtime).
-  const services = { approvals, memory, messages, cron: agentCronPort((): CronService => cron, messages) };
+  const services = { approvals, processes, memory, messages, cron: agentCronPort((): CronService => cron, messages) };
   const agents = new AgentRuntime({ store: opts.store, log, config: () => agentConfig.current(), createProvider, services });
   const cron = new CronService({ store: opts.store, runtime: agents, log, deliver });
   const heartbeatMs = heartbeatEveryMs(opts.fullConfig);
@@ -184,6 +188,8 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
       // No new inbound messages; in-flight replies stop waiting; the poller lock is released.
       await channels.close();
       await agents.close();
+      // Background commands live as long as the gateway, no longer.
+      await processes.closeAll();
       // After the runs ended: no tool is searching any more.
       memory.close();
       // Runs the stop aborted are recorded (as aborted) before the store closes.

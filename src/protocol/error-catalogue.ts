@@ -122,6 +122,12 @@ export const ERROR_CATALOGUE = {
   APPROVAL_EXPIRED: { wire: 'INVALID_REQUEST', kind: 'conflict' },
   INVALID_ALLOWLIST_PATTERN: { wire: 'INVALID_REQUEST', kind: 'usage' },
   UNKNOWN_ALLOWLIST_PATTERN: { wire: 'INVALID_REQUEST', kind: 'not-found' },
+  // Agent tools: exec and process (issue 12)
+  EXEC_DENIED: { wire: 'INVALID_REQUEST', kind: 'scope' },
+  EXEC_SANDBOX_UNAVAILABLE: { wire: 'UNAVAILABLE', kind: 'config' },
+  EXEC_WORKSPACE_UNSAFE: { wire: 'INVALID_REQUEST', kind: 'config' },
+  EXEC_PROCESS_LIMIT: { wire: 'UNAVAILABLE', kind: 'unavailable', retryable: true },
+  UNKNOWN_PROCESS: { wire: 'INVALID_REQUEST', kind: 'not-found' },
   // Local (CLI, client, config, store); never sent by the gateway
   USAGE: { wire: 'INVALID_REQUEST', kind: 'usage' },
   CONFIG_INVALID: { wire: 'INVALID_REQUEST', kind: 'config' },

@@ -13,6 +13,8 @@ import { startFakeAnthropic } from './fake-anthropic.js';
 import { startFakeOpenAi, type FakeModelServer, type Script } from './fake-openai.js';
 import { tempStore } from './temp-store.js';
 import { DENY_ALL_GATE } from '../../src/approvals/deny-all-gate.js';
+import type { ExecApprovalGate } from '../../src/approvals/types.js';
+import { ProcessRegistry } from '../../src/agents/tools/exec/process-registry.js';
 import { MemoryIndexes } from '../../src/agents/memory/memory-indexes.js';
 import { NO_MESSAGE_TARGETS, type MessagePort } from '../../src/agents/tools/message-port.js';
 import { agentCronPort } from '../../src/cron/agent-cron-port.js';
@@ -25,6 +27,8 @@ export interface RuntimeHarness {
   readonly fake: FakeModelServer;
   /** The state dir the agents' workspaces default to (removed after the test). */
   readonly stateDir: string;
+  /** exec's processes (closed after the test). */
+  readonly processes: ProcessRegistry;
   /** The scheduler the cron tool's port acts on (on the harness's store; not started). */
   readonly cron: CronService;
   readonly memory: MemoryIndexes;
@@ -56,6 +60,8 @@ export function lastAnthropicUser(body: { messages: { role: string; content: str
 export interface HarnessExtras {
   /** The message tool's port (default: no target is approved). */
   readonly messages?: MessagePort;
+  /** Decides exec's commands (default: none may run). */
+  readonly approvals?: ExecApprovalGate;
 }
 
 /**
@@ -75,7 +81,8 @@ export async function runtimeHarness(t: TestContext, script: Script, config: Par
   const log = pino({ level: 'silent' });
   const memory = new MemoryIndexes(stateDir);
   const messages = extras.messages ?? NO_MESSAGE_TARGETS;
-  const services = { approvals: DENY_ALL_GATE, memory, messages, cron: agentCronPort((): CronService => cron, messages) };
+  const processes = new ProcessRegistry({ hidden: [stateDir] });
+  const services = { approvals: extras.approvals ?? DENY_ALL_GATE, processes, memory, messages, cron: agentCronPort((): CronService => cron, messages) };
   const runtime = new AgentRuntime({ store, log, config: () => resolved, createProvider, services });
   const cron = new CronService({ store, runtime, log, deliver: (target, text) => messages.deliver(target, text) });
   const chat: ChatEventPayload[] = [];
@@ -83,6 +90,7 @@ export async function runtimeHarness(t: TestContext, script: Script, config: Par
   runtime.subscribe((e) => (e.type === 'chat' ? chat.push(e.payload) : agent.push(e.payload)));
   t.after(async () => {
     await runtime.close();
+    await processes.closeAll();
     memory.close();
     await fake.close();
     rmSync(stateDir, { recursive: true, force: true });
@@ -92,6 +100,7 @@ export async function runtimeHarness(t: TestContext, script: Script, config: Par
     store,
     fake,
     stateDir,
+    processes,
     cron,
     memory,
     chat,

@@ -19,6 +19,7 @@ import { startAgentGateway, type AgentGateway } from '../helpers/agent-gateway.j
 import { startFakeOpenAi } from '../helpers/fake-openai.js';
 import { lastOf } from '../helpers/runtime-harness.js';
 import { DENY_ALL_GATE } from '../../src/approvals/deny-all-gate.js';
+import { ProcessRegistry } from '../../src/agents/tools/exec/process-registry.js';
 import { MemoryIndexes } from '../../src/agents/memory/memory-indexes.js';
 import { NO_MESSAGE_TARGETS } from '../../src/agents/tools/message-port.js';
 import { agentCronPort } from '../../src/cron/agent-cron-port.js';
@@ -129,7 +130,7 @@ describe('DP-SECOND-INSTANCE', () => {
     const sides = [0, 1].map(() => {
       const store = Store.open(join(dir, 'state.db'));
       const memory = new MemoryIndexes(dir);
-      const services = { approvals: DENY_ALL_GATE, memory, messages: NO_MESSAGE_TARGETS, cron: agentCronPort((): CronService => cron, NO_MESSAGE_TARGETS) };
+      const services = { approvals: DENY_ALL_GATE, processes: new ProcessRegistry({ hidden: [dir] }), memory, messages: NO_MESSAGE_TARGETS, cron: agentCronPort((): CronService => cron, NO_MESSAGE_TARGETS) };
       const runtime = new AgentRuntime({ store, log, config: () => resolved, createProvider, services });
       const cron = new CronService({ store, runtime, log, deliver: async () => undefined, now: () => clock.now });
       return { store, runtime, memory, cron };

@@ -45,7 +45,8 @@ export async function executeTool(call: ToolCall, offered: ReadonlyMap<string, A
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     const error = err instanceof ClawgateError ? err.message : `tool ${call.name} failed: ${(err as Error).message}`;
-    const status = err instanceof ClawgateError && err.code === 'FORBIDDEN' ? 'forbidden' : 'error';
+    const code = err instanceof ClawgateError ? err.code : undefined;
+    const status = code === 'FORBIDDEN' ? 'forbidden' : code === 'EXEC_DENIED' ? 'denied' : 'error';
     return { text: render({ status, error }), isError: true, result: { status, error } };
   }
 }

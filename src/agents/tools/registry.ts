@@ -1,3 +1,5 @@
+import { exec } from './exec.js';
+import { processTool } from './process.js';
 import { applyPatchTool } from './files/apply-patch.js';
 import { editTool } from './files/edit.js';
 import { grepTool } from './files/grep.js';
@@ -21,7 +23,7 @@ import { webSearch } from './web/web-search.js';
 
 /** Every built-in agent tool, by name. */
 export const BUILTIN_TOOLS: ReadonlyMap<string, AgentTool> = new Map(
-  [sessionsSpawn, sessionsSend, sessionsList, sessionsHistory, sessionStatus, readTool, writeTool, editTool, applyPatchTool, lsTool, grepTool, memorySearch, memoryGet, message, cron, webSearch, webFetch].map((t) => [t.name, t]),
+  [sessionsSpawn, sessionsSend, sessionsList, sessionsHistory, sessionStatus, readTool, writeTool, editTool, applyPatchTool, lsTool, grepTool, memorySearch, memoryGet, message, cron, webSearch, webFetch, exec, processTool].map((t) => [t.name, t]),
 );
 
 /** Whether the owner turned a tool off in its own settings (tools.web.fetch.enabled, tools.web.search.enabled). */

@@ -7,6 +7,7 @@ import type { SessionSummary, StoredMessage } from '../runtime-api.js';
 import type { ToolSpec } from '../types.js';
 import type { CronPort } from './cron-port.js';
 import type { MessagePort } from './message-port.js';
+import type { ProcessRegistry } from './exec/process-registry.js';
 
 /** The session and run a tool call comes from. */
 export interface ToolCaller {
@@ -49,6 +50,8 @@ export interface ToolServices {
   readonly messages: MessagePort;
   /** The caller's agent's own cron jobs (the cron tool). */
   readonly cron: CronPort;
+  /** exec's running processes: killed with their run (foreground), their session, and the gateway. */
+  readonly processes: ProcessRegistry;
 }
 
 /** Everything a tool gets besides its validated arguments. */
