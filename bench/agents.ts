@@ -14,12 +14,12 @@ import { pairedOperator, type OperatorClient } from './operator-client.js';
 import { renderTable, writeJson, type Row } from './report.js';
 import { startGateway, type Gateway } from './spawn-gateway.js';
 import { round, summarize, type Summary } from './stats.js';
-import { memorySearch, toolDispatch, type DispatchResult, type MemorySearchResult } from './tool-scenarios.js';
+import { execTrue, memorySearch, toolDispatch, type DispatchResult, type ExecTrueResult, type MemorySearchResult } from './tool-scenarios.js';
 
 const quick = process.argv.includes('--quick');
 const N = quick
-  ? { warmup: 5, runs: 50, spawns: 20, sessions: 100, chunks: 50, chunkDelayMs: 20, toolCalls: 2000, notes: 10_000, memoryQueries: 200 }
-  : { warmup: 10, runs: 200, spawns: 50, sessions: 100, chunks: 50, chunkDelayMs: 20, toolCalls: 10_000, notes: 10_000, memoryQueries: 1000 };
+  ? { warmup: 5, runs: 50, spawns: 20, sessions: 100, chunks: 50, chunkDelayMs: 20, toolCalls: 2000, notes: 10_000, memoryQueries: 200, execRuns: 30 }
+  : { warmup: 10, runs: 200, spawns: 50, sessions: 100, chunks: 50, chunkDelayMs: 20, toolCalls: 10_000, notes: 10_000, memoryQueries: 1000, execRuns: 100 };
 /** maxConcurrent for the wide streaming phase: every session at once. */
 const MAX_CONCURRENT_CEILING = N.sessions;
 /** The runtime's default agents.defaults.maxConcurrent. */
@@ -132,8 +132,10 @@ function overheadRows(label: string, o: OverheadSummary): Row[] {
   ];
 }
 
-function toolRows(d: DispatchResult, m: MemorySearchResult): Row[] {
+function toolRows(d: DispatchResult, m: MemorySearchResult, x: ExecTrueResult): Row[] {
   return [
+    { metric: `exec true on the host p50 / p99 (${x.runs} runs)`, result: p50p99(x.hostMs), target: '', meets: undefined },
+    { metric: `exec true in the bubblewrap sandbox p50 / p99 (${x.runs} runs)`, result: x.bubblewrapMs ? p50p99(x.bubblewrapMs) : `unavailable: ${x.bubblewrapUnavailable}`, target: '', meets: undefined },
     { metric: `tool dispatch (validate, call, render, transcript append) p50 / p99 (${d.calls} no-op calls)`, result: p50p99(d.perCallMs), target: '< 2 ms', meets: d.perCallMs.p99 < 2 },
     { metric: `memory_search over ${m.notes.toLocaleString('en')} notes p50 / p95 (${m.queries} queries, ${m.hits} with hits)`, result: `${ms(m.searchMs.p50)} / ${ms(m.p95Ms)}`, target: 'p95 < 20 ms', meets: m.p95Ms < 20 },
     { metric: `memory index build, ${m.notes.toLocaleString('en')} notes`, result: ms(m.buildMs), target: '', meets: undefined },
@@ -160,6 +162,7 @@ async function main() {
     log(`tools: ${N.toolCalls} dispatches, memory_search over ${N.notes} notes...`);
     const dispatch = await toolDispatch(N.toolCalls);
     const memory = await memorySearch(N.notes, N.memoryQueries);
+    const exec = await execTrue(N.execRuns);
     log(`overhead: ${N.runs} runs in one session, ${N.runs} in fresh sessions...`);
     const o = await overhead(provider);
     log(`sub-agent spawns: ${N.spawns}...`);
@@ -177,7 +180,7 @@ async function main() {
       { metric: 'sub-agent: parent model request -> child model request p50 / p99', result: p50p99(sp.providerMs), target: '', meets: undefined },
       ...streamingRows(wide),
       ...streamingRows(narrow),
-      ...toolRows(dispatch, memory),
+      ...toolRows(dispatch, memory, exec),
     ];
     notes.push(`tool dispatch without the transcript append (validate, call, render) p50 ${ms(dispatch.executeOnlyMs.p50)}, p99 ${ms(dispatch.executeOnlyMs.p99)}; memory_search includes its change check and one event-loop turn for file-watcher events`);
     const split = (label: string, s: OverheadSummary) =>
@@ -201,7 +204,7 @@ async function main() {
     const totalS = (performance.now() - t0) / 1000;
     console.log(`\ntotal bench time ${totalS.toFixed(1)} s; JSON: ${RESULTS}`);
     const r2 = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'number' ? round(x) : x)));
-    writeJson(RESULTS, r2({ date: new Date().toISOString(), mode: quick ? 'quick' : 'full', node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, totalSeconds: totalS, overhead: o, spawn: sp, streaming: { wide, narrow }, tools: { dispatch, memory }, otherProcessesCpuPct: foreignByPhase, loadAverageAtStart: load0, table: rows, notes }));
+    writeJson(RESULTS, r2({ date: new Date().toISOString(), mode: quick ? 'quick' : 'full', node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, totalSeconds: totalS, overhead: o, spawn: sp, streaming: { wide, narrow }, tools: { dispatch, memory, exec }, otherProcessesCpuPct: foreignByPhase, loadAverageAtStart: load0, table: rows, notes }));
   } finally {
     await provider.close();
   }

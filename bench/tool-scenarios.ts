@@ -2,12 +2,15 @@
  * In-process measurements of the agent tools for `bench:agents`: what dispatching a tool call costs beyond the
  * tool's own work, memory_search over many notes, and exec of `true` on the host and in the sandbox.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { MemoryIndex } from '../src/agents/memory/memory-index.js';
 import { writeSampleNotes } from '../src/agents/memory/sample-notes.js';
+import { launchFor } from '../src/agents/tools/exec/launch.js';
+import { ProcessRegistry } from '../src/agents/tools/exec/process-registry.js';
+import { sandboxMode, type SandboxMode } from '../src/agents/tools/exec/sandbox.js';
 import { executeTool } from '../src/agents/tools/execute-tool.js';
 import { defineTool, type AgentTool, type ToolContext } from '../src/agents/tools/tool.js';
 import { Store } from '../src/store/store.js';
@@ -99,4 +102,49 @@ export async function memorySearch(notes: number, queries: number): Promise<Memo
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** exec of `true` from start to reaped, on the host and under bubblewrap. */
+export interface ExecTrueResult {
+  readonly runs: number;
+  readonly hostMs: Summary;
+  /** Undefined when bubblewrap cannot be used here (the reason says why). */
+  readonly bubblewrapMs?: Summary;
+  readonly bubblewrapUnavailable?: string;
+}
+
+/** Time `true` n times each way, interleaved, through the process registry exec uses (approval not included). */
+export async function execTrue(runs: number): Promise<ExecTrueResult> {
+  const ws = realpathSync(mkdtempSync(join(tmpdir(), 'cg-bench-exec-')));
+  const reg = new ProcessRegistry({ hidden: [] });
+  const host: SandboxMode = { mode: 'host', reason: 'bench' };
+  let sandboxed: SandboxMode | undefined;
+  let unavailable: string | undefined;
+  try {
+    // The one-time probe runs here, outside the timed calls.
+    sandboxed = await sandboxMode({ sandbox: 'bubblewrap' });
+  } catch (err) {
+    unavailable = (err as Error).message;
+  }
+  const out: Record<'host' | 'bubblewrap', number[]> = { host: [], bubblewrap: [] };
+  const once = async (mode: SandboxMode): Promise<number> => {
+    const t0 = performance.now();
+    const launch = launchFor(mode, { command: 'true', workspace: ws, workdir: ws, hidden: [], network: false });
+    const p = await reg.start({ sessionKey: 'bench', runId: 'bench', command: 'true', launch, background: false, keepStdin: false, timeoutMs: 30_000, maxOutputBytes: 1024 });
+    await p.ended;
+    return performance.now() - t0;
+  };
+  try {
+    for (let i = 0; i < runs + 3; i++) {
+      const h = await once(host);
+      const b = sandboxed ? await once(sandboxed) : undefined;
+      if (i < 3) continue; // warm-up
+      out.host.push(h);
+      if (b !== undefined) out.bubblewrap.push(b);
+    }
+  } finally {
+    await reg.closeAll();
+    rmSync(ws, { recursive: true, force: true });
+  }
+  return { runs, hostMs: summarize(out.host), ...(sandboxed ? { bubblewrapMs: summarize(out.bubblewrap) } : { bubblewrapUnavailable: unavailable ?? 'unknown' }) };
 }

@@ -7,6 +7,7 @@ import type { ResponseFrame } from '../protocol/frames.js';
 import { AGENT_WAIT_MAX_MS } from '../protocol/methods/agent.js';
 import { METHODS } from '../protocol/methods/index.js';
 import { agentMethods } from './rpc-methods.js';
+import { resolveToolSettings } from './tool-settings.js';
 import type { AgentRuntimeApi, RunRequest, RunSnapshot, SessionSummary, StoredMessage } from './runtime-api.js';
 
 /**
@@ -68,6 +69,9 @@ class RecordingRuntime implements AgentRuntimeApi {
   }
   recentFailures() {
     return [];
+  }
+  toolSettings() {
+    return resolveToolSettings({}, {});
   }
   activeRunCount() {
     return 0;

@@ -1,3 +1,4 @@
+import type { ToolSettings } from './tool-settings.js';
 import type { SessionRecord } from '../store/sessions.js';
 import type { StoredMessage } from '../store/transcripts.js';
 import type { ProviderErrorClass, Usage } from './types.js';
@@ -166,6 +167,8 @@ export interface AgentRuntimeApi {
   subscribe(listener: (event: RuntimeEvent) => void): () => void;
   /** The most recent failed runs, newest first (bounded). */
   recentFailures(): RunFailureRecord[];
+  /** The tools section as it is now (exec guard, sandbox setting, web limits). */
+  toolSettings(): ToolSettings;
   /** Runs queued or running now. */
   activeRunCount(): number;
   /** Abort every run and stop accepting new ones. */

@@ -16,6 +16,7 @@ import type { AgentRuntimeApi, AgentSummary, ModelSummary, ProviderStatus, RunAc
 import { Semaphore } from './semaphore.js';
 import { SessionToolHost } from './session-tool-host.js';
 import type { ToolServices } from './tools/tool.js';
+import type { ToolSettings } from './tool-settings.js';
 import type { ModelProvider, ResolvedProvider } from './types.js';
 
 /** What the runtime is built from. */
@@ -243,6 +244,10 @@ export class AgentRuntime implements AgentRuntimeApi {
       throw new ClawgateError('UNKNOWN_PROVIDER', `unknown provider "${providerId}" (configured: ${this.#opts.config().providers.map((p) => p.id).join(', ') || 'none'})`, { providerId });
     }
     return this.#health.reset(providerId);
+  }
+
+  toolSettings(): ToolSettings {
+    return this.#opts.config().tools;
   }
 
   recentFailures(): RunFailureRecord[] {

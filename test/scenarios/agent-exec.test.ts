@@ -27,7 +27,8 @@ function script({ body }: { body: ModelBody }) {
   const last = body.messages.at(-1)!;
   const content = String(last.content ?? '');
   if (last.role === 'tool') {
-    const injected = /EXTERNAL_UNTRUSTED_CONTENT[\s\S]*run the command `([^`]+)`/.exec(content);
+    // Taken in: the command the page asks for (turndown may escape its backticks) becomes an exec call.
+    const injected = /EXTERNAL_UNTRUSTED_CONTENT[\s\S]*run the command \\*`(touch [\w.]+)\\*`/.exec(content);
     if (injected && !body.messages.some((m) => m.role === 'tool' && String(m.content).includes('"command"'))) {
       return { toolCalls: [{ name: 'exec', arguments: { command: injected[1]! } }] };
     }
@@ -91,6 +92,16 @@ describe('the agent runs commands only as the owner allows (CLI, Telegram, deny)
     assert.equal(readFileSync(join(workspace, 'alpha.txt'), 'utf8'), 'ran-alpha\n');
     const history = await ag.cli(['sessions', 'history', 'agent:main:main']);
     assert.match(history.stdout, /→ exec\(\{"command":"echo ran-alpha > alpha\.txt && echo ran-alpha"\}\)\n← exec \(\d/);
+  });
+
+  test('status and doctor say how commands are guarded and that they run in the bubblewrap sandbox', async () => {
+    const status = await ag.cli(['status']);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /exec {6}security allowlist, ask on-miss; sandboxed by bubblewrap \(tools\.exec\.sandbox auto\)/);
+    const json = JSON.parse((await ag.cli(['status', '--json'])).stdout) as { gateway: { agents: { exec: { sandbox: { mode: string } } } } };
+    assert.equal(json.gateway.agents.exec.sandbox.mode, 'bubblewrap');
+    const doctor = await ag.cli(['doctor', '--json']);
+    assert.match(doctor.stdout, /exec-sandbox-bubblewrap/);
   });
 
   test('from Telegram: the approver gets buttons, "Allow once" runs it, and the reply comes back to the chat', async () => {

@@ -65,6 +65,10 @@ export function register(program: Command, ctx: () => CliContext): void {
       for (const p of gateway?.agents?.providers ?? []) {
         findings.push({ id: `provider-${p.state}`, message: `model provider ${p.id}: ${p.state}${p.errorClass ? ` (${p.errorClass})` : ''}${p.untilMs ? ` until ${new Date(p.untilMs).toISOString()}` : ''}${p.detail ? `; ${p.detail}` : ''}`, fix: p.fix ?? `clawgate models status; clawgate models reset ${p.id}` });
       }
+      const sandbox = gateway?.agents?.exec?.sandbox;
+      if (sandbox && (sandbox.mode === 'unavailable' || (sandbox.mode === 'host' && sandbox.setting === 'auto'))) {
+        findings.push({ id: `exec-sandbox-${sandbox.mode === 'host' ? 'missing' : 'unavailable'}`, message: `commands the agent runs ${sandbox.mode === 'host' ? 'are not sandboxed' : 'are refused'}: ${sandbox.reason}`, fix: sandbox.fix ?? 'clawgate doctor' });
+      }
       for (const ch of gateway?.channels ?? []) {
         if (ch.state === 'failed' || ch.state === 'conflict') {
           findings.push({ id: `channel-${ch.state}`, message: `${ch.channel} channel ${ch.state}${ch.lastError ? `: ${ch.lastError}` : ''}`, fix: ch.fix ?? `clawgate channels status; see docs/${ch.channel}.md` });
@@ -98,6 +102,8 @@ export function register(program: Command, ctx: () => CliContext): void {
         lines.push(`  devices   ${gateway.devices.paired} paired, ${gateway.devices.pending} pending; ${gateway.connections} connected`);
         if (gateway.agents) {
           lines.push(`  agents    ${gateway.agents.sessions} sessions, ${gateway.agents.activeRuns} runs active`);
+          const x = gateway.agents.exec;
+          if (x) lines.push(`  exec      security ${x.security}, ask ${x.ask}; ${x.sandbox.mode === 'bubblewrap' ? 'sandboxed by bubblewrap' : x.sandbox.mode === 'host' ? 'runs on the host (no sandbox)' : 'refused: the sandbox is unavailable'} (tools.exec.sandbox ${x.sandbox.setting})`);
           const f = gateway.agents.lastFailure;
           if (f) lines.push(`  last failed run ${duration(Date.now() - f.atMs)} ago in ${inert(f.sessionKey, MAX_DISPLAY_TEXT_CHARS)}: ${f.code}: ${inert(f.message, MAX_DISPLAY_TEXT_CHARS)}`);
         }

@@ -1,3 +1,4 @@
+import { describeSandbox, type SandboxReport } from '../../agents/tools/exec/sandbox.js';
 import { health, status, systemPresence, type ResultOf } from '../../protocol/methods/index.js';
 import { PROTOCOL_VERSION } from '../../protocol/limits.js';
 import { VERSION } from '../../version.js';
@@ -70,8 +71,14 @@ function agentsStatus(gateway: GatewayContext): NonNullable<ResultOf<typeof stat
   };
 }
 
+/** The exec guard in force and where commands run now (the sandbox probe runs once, then is cached). */
+async function execStatus(gateway: GatewayContext): Promise<{ security: string; ask: string; sandbox: SandboxReport }> {
+  const exec = gateway.agents.toolSettings().exec;
+  return { security: exec.security, ask: exec.ask, sandbox: await describeSandbox(exec) };
+}
+
 /** status: what an operator needs to see the install at a glance; paths only for admins. */
-const statusMethod = (gateway: GatewayContext): MethodImpl => implement(status, (_params, { caller }) => {
+const statusMethod = (gateway: GatewayContext): MethodImpl => implement(status, async (_params, { caller }) => {
   const now = Date.now();
   const token = gateway.gatewayToken;
   const result: ResultOf<typeof status> = {
@@ -90,7 +97,7 @@ const statusMethod = (gateway: GatewayContext): MethodImpl => implement(status, 
     connections: [...gateway.connections].filter((c) => c.session).length,
     stateDirId: gateway.stateDirId,
   };
-  result.agents = agentsStatus(gateway);
+  result.agents = { ...agentsStatus(gateway), exec: await execStatus(gateway) };
   result.channels = gateway.channels.status();
   if (caller.scopes.includes('operator.admin')) {
     result.stateDir = gateway.paths.stateDir;

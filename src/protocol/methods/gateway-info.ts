@@ -64,6 +64,14 @@ export const status = defineMethod({
             fix: Type.Optional(Type.String()),
           }),
         ),
+        /** How commands are guarded and where they run (tools.exec.security/ask/sandbox). */
+        exec: Type.Optional(
+          Type.Object({
+            security: Type.String(),
+            ask: Type.String(),
+            sandbox: Type.Object({ setting: Type.String(), mode: Type.String(), reason: Type.String(), fix: Type.Optional(Type.String()) }),
+          }),
+        ),
         lastFailure: Type.Optional(
           Type.Object({ atMs: Type.Integer(), runId: Type.String(), sessionKey: Type.String(), code: Type.String(), errorClass: Type.Optional(Type.String()), providerId: Type.Optional(Type.String()), message: Type.String() }),
         ),

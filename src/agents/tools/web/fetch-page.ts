@@ -1,4 +1,5 @@
 import { ClawgateError } from '../../../protocol/error-catalogue.js';
+import { namedExports } from './lazy-module.js';
 import { VERSION } from '../../../version.js';
 import type { FetchSettings } from '../../tool-settings.js';
 import { htmlToReadable, type ExtractMode } from './html-to-markdown.js';
@@ -98,7 +99,7 @@ export async function fetchPage(req: FetchRequest): Promise<FetchedPage> {
   const start = parseUrl(req.url);
   const guard = new SsrfGuard(settings.allowPrivate);
   guard.checkUrl(start);
-  const { Agent, fetch } = await import('undici');
+  const { Agent, fetch } = namedExports(await import('undici'));
   const dispatcher = new Agent({ connect: { lookup: guard.lookup(req.resolve) } });
   const timeout = AbortSignal.timeout(settings.timeoutMs);
   const signal = AbortSignal.any([req.signal, timeout]);

@@ -1,3 +1,4 @@
+import { namedExports } from './lazy-module.js';
 import { FETCH_MAX_HTML_CHARS } from './limits.js';
 
 /** How web_fetch renders a page: markdown (headings, links, lists) or plain text. */
@@ -47,7 +48,7 @@ function bodyText(doc: Document): string {
  * load on first use, so nothing that never fetches a page pays for them.
  */
 export async function htmlToReadable(html: string, url: string, mode: ExtractMode): Promise<Readable> {
-  const [{ parseHTML }, { Readability }] = await Promise.all([import('linkedom'), import('@mozilla/readability')]);
+  const [{ parseHTML }, { Readability }] = (await Promise.all([import('linkedom'), import('@mozilla/readability')])).map(namedExports) as [typeof import('linkedom'), typeof import('@mozilla/readability')];
   const source = html.length > FETCH_MAX_HTML_CHARS ? html.slice(0, FETCH_MAX_HTML_CHARS) : html;
   const doc = parseHTML(source).document as unknown as Document;
   absolutise(doc, url);
