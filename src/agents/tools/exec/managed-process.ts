@@ -11,8 +11,8 @@ export type ProcessStatus = 'running' | 'exited' | 'timeout' | 'killed';
 export type StopReason = 'timeout' | 'killed';
 
 /** What a managed process is started with. */
-export interface ProcessSpec {
-  readonly id: string;
+/** One command to start for a session's run. */
+export interface StartRequest {
   readonly sessionKey: string;
   readonly runId: string;
   readonly command: string;
@@ -23,6 +23,11 @@ export interface ProcessSpec {
   readonly keepStdin: boolean;
   readonly timeoutMs: number;
   readonly maxOutputBytes: number;
+}
+
+/** A start request with the id the registry gave it and its clock. */
+export interface ProcessSpec extends StartRequest {
+  readonly id: string;
   readonly now: () => number;
 }
 

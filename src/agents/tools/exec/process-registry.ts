@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ClawgateError } from '../../../protocol/error-catalogue.js';
-import type { Launch } from './launch.js';
 import { FINISHED_KEEP_MS, MAX_FINISHED_PER_SESSION, MAX_PROCESSES_PER_SESSION, MAX_PROCESSES_TOTAL } from './limits.js';
-import { ManagedProcess } from './managed-process.js';
+import { ManagedProcess, type StartRequest } from './managed-process.js';
 
 /** What the registry is built with. */
 export interface ProcessRegistryOptions {
@@ -11,17 +10,7 @@ export interface ProcessRegistryOptions {
   readonly now?: () => number;
 }
 
-/** One command to start for a session's run. */
-export interface StartRequest {
-  readonly sessionKey: string;
-  readonly runId: string;
-  readonly command: string;
-  readonly launch: Launch;
-  readonly background: boolean;
-  readonly keepStdin: boolean;
-  readonly timeoutMs: number;
-  readonly maxOutputBytes: number;
-}
+export type { StartRequest } from './managed-process.js';
 
 /**
  * The gateway's running (and recently finished) exec processes, per session. Bounded: processes running at

@@ -21,16 +21,8 @@ const WebFetchParams = Type.Object(
 export type WebFetchArgs = Static<typeof WebFetchParams>;
 
 /** What the model gets: page facts, and every string the page chose wrapped as untrusted content. */
-export interface WebFetchResult {
-  readonly url: string;
-  readonly finalUrl: string;
-  readonly status: number;
-  /** The page's title, wrapped (a title is the page's to choose, like its text); empty when it has none. */
-  readonly title: string;
-  readonly contentType: string;
-  /** The page's text, wrapped. */
-  readonly text: string;
-  readonly truncated: boolean;
+export interface WebFetchResult extends FetchedPage {
+  /** `title` and `text` are wrapped here (a title is the page's to choose, like its text; empty when it has none). */
   readonly cached: boolean;
 }
 
