@@ -81,7 +81,11 @@ export function defineTool<S extends TObject>(tool: AgentTool<S>): AgentTool {
   return tool as unknown as AgentTool;
 }
 
-/** The spec a provider sends to the model (plain JSON schema, TypeBox symbols dropped). */
+const specs = new WeakMap<AgentTool, ToolSpec>();
+
+/** The spec a provider sends to the model (plain JSON schema, TypeBox symbols dropped); made once per tool. */
 export function toolSpecOf(tool: AgentTool): ToolSpec {
-  return { name: tool.name, description: tool.description, parameters: JSON.parse(JSON.stringify(tool.parameters)) as Record<string, unknown> };
+  let spec = specs.get(tool);
+  if (!spec) specs.set(tool, (spec = Object.freeze({ name: tool.name, description: tool.description, parameters: JSON.parse(JSON.stringify(tool.parameters)) as Record<string, unknown> })));
+  return spec;
 }

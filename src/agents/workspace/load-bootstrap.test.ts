@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -106,4 +106,36 @@ test('binary files, directories and FIFOs are named as not loaded (a FIFO does n
   assert.match(section, /## AGENTS\.md\n\n\[not loaded: it is binary\]/);
   assert.match(section, /## SOUL\.md\n\n\[not loaded: it is not a regular file\]/);
   assert.match(section, /## USER\.md\n\n\[not loaded: it is not a regular file\]/);
+});
+
+test('every run sees the files as they are now: an edit of the same length, a new file, a removed one', async (t) => {
+  const dir = ws(t);
+  writeFileSync(join(dir, 'MEMORY.md'), 'the boiler is serviced in March\n');
+  assert.match((await loadBootstrap(dir))!, /serviced in March/);
+  writeFileSync(join(dir, 'MEMORY.md'), 'the boiler is serviced in April\n');
+  assert.match((await loadBootstrap(dir))!, /serviced in April/);
+  writeFileSync(join(dir, 'USER.md'), 'Sam, likes short answers\n');
+  assert.match((await loadBootstrap(dir))!, /likes short answers/);
+  rmSync(join(dir, 'USER.md'));
+  assert.doesNotMatch((await loadBootstrap(dir))!, /likes short answers/);
+});
+
+test('a bootstrap file that is a symlink inside the workspace is read again each run (its target may change)', async (t) => {
+  const dir = ws(t);
+  writeFileSync(join(dir, 'notes.md'), 'first\n');
+  symlinkSync('notes.md', join(dir, 'MEMORY.md'));
+  assert.match((await loadBootstrap(dir))!, /first/);
+  writeFileSync(join(dir, 'notes.md'), 'second\n');
+  assert.match((await loadBootstrap(dir))!, /second/);
+});
+
+test('an unchanged workspace reads the same run after run, and an edit to a settled file is still seen', async (t) => {
+  const dir = ws(t);
+  writeFileSync(join(dir, 'MEMORY.md'), 'settled text\n');
+  const old = new Date(Date.now() - 60_000);
+  utimesSync(join(dir, 'MEMORY.md'), old, old);
+  assert.match((await loadBootstrap(dir))!, /settled text/);
+  assert.match((await loadBootstrap(dir))!, /settled text/);
+  writeFileSync(join(dir, 'MEMORY.md'), 'edited text\n');
+  assert.match((await loadBootstrap(dir))!, /edited text/);
 });
