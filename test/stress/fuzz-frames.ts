@@ -98,9 +98,10 @@ export function mutatedConnect(r: Rng, token: string, pool: readonly TestDevice[
       if (r.chance(HUGE_PROBABILITY * 200)) return plan('huge client.id', { ...plain, tamper: (p) => setPath(p, ['client', 'id'], huge(r)) }, invalid);
       return { label: 'deep params', scopes: [], build: () => `{"type":"req","id":"c","method":"connect","params":${deepJson(r, r.int(1_000, 10_000))}}`, expect: invalid };
     case 9:
-      // A pool device without the token: pending, unless some fuzz call approved it meanwhile. A fuzz call may also
-      // have removed it, revoked or rotated its token, or left its request to expire: each is named by its own code.
-      return plan('unpaired device', signed, { t: 'handshake', ok: true, codes: ['PAIRING_REQUIRED', 'DEVICE_REMOVED', 'DEVICE_TOKEN_ROTATED', 'DEVICE_TOKEN_REVOKED', 'PAIRING_REQUEST_EXPIRED'] });
+      // A pool device without the token: pending, unless some fuzz call approved it meanwhile (then it is paired and
+      // sent no token). A fuzz call may also have removed it, revoked or rotated its token, or left its request to
+      // expire: each is named by its own code.
+      return plan('unpaired device', signed, { t: 'handshake', ok: true, codes: ['PAIRING_REQUIRED', 'AUTH_TOKEN_MISSING', 'DEVICE_REMOVED', 'DEVICE_TOKEN_ROTATED', 'DEVICE_TOKEN_REVOKED', 'PAIRING_REQUEST_EXPIRED'] });
     case 10:
       return plan('device with token', { ...signed, auth: { token } }, HANDSHAKE_ANY);
     case 11:
