@@ -287,7 +287,7 @@ describe('sessions, agents, models', () => {
   test('sessions.list maps parentKey to spawnedBy and filters by label, search and activity', async () => {
     const { rt, call } = harness(['operator.read']);
     rt.sessionRows = [
-      row('agent:main:main', { activeRunId: 'r1', model: 'openai/gpt-4o' }),
+      row('agent:main:main', { activeRunId: 'r1', model: 'openai/gpt-4o', effectiveModel: 'openai/gpt-4o', contextTokens: 128000, usage: { inputTokens: 300, outputTokens: 40, lastCallTokens: 180 } }),
       row('agent:main:subagent:a1', { kind: 'subagent', parentKey: 'agent:main:main', label: 'research' }),
       row('agent:main:old', { kind: 'other', updatedAtMs: Date.now() - 3 * 3600_000 }),
     ];
@@ -295,7 +295,11 @@ describe('sessions, agents, models', () => {
     assert.equal(all.ok, true, JSON.stringify(all.error));
     const payload = all.payload as { count: number; sessions: Array<Record<string, unknown>> };
     assert.equal(payload.count, 3);
-    assert.deepEqual(Object.keys(payload.sessions[0]!).sort(), ['activeRunId', 'agentId', 'createdAt', 'key', 'kind', 'messageCount', 'model', 'updatedAt']);
+    const main = payload.sessions[0]!;
+    assert.deepEqual(Object.keys(main).sort(), ['activeRunId', 'agentId', 'contextTokens', 'createdAt', 'inputTokens', 'key', 'kind', 'messageCount', 'model', 'modelOverride', 'outputTokens', 'totalTokens', 'updatedAt']);
+    // OpenClaw's footer reads totalTokens against contextTokens: the last call's tokens, not the session's sum.
+    assert.deepEqual([main['inputTokens'], main['outputTokens'], main['totalTokens'], main['contextTokens']], [300, 40, 180, 128000]);
+    assert.deepEqual(Object.keys(payload.sessions[1]!).sort(), ['agentId', 'createdAt', 'key', 'kind', 'label', 'messageCount', 'spawnedBy', 'updatedAt']);
     assert.equal(payload.sessions[1]!['spawnedBy'], 'agent:main:main');
     const keys = async (p: unknown) => ((await call('sessions.list', p)).payload as { sessions: Array<{ key: string }> }).sessions.map((s) => s.key);
     assert.deepEqual(await keys({ label: 'research' }), ['agent:main:subagent:a1']);
