@@ -107,6 +107,14 @@ function harness(scopes: string[] = ['operator.admin']) {
   return { rt, call, later };
 }
 
+/** Resolves once the second response was sent (it follows the run's end a few ticks later, however loaded the machine). */
+async function laterArrived(later: readonly ResponseFrame[]): Promise<void> {
+  for (let i = 0; later.length === 0; i++) {
+    if (i > 500) throw new Error('no second response within 5 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 function codeOf(res: ResponseFrame): unknown {
   return (res.error?.details as { code?: string } | undefined)?.code;
 }
@@ -236,7 +244,7 @@ describe('agent and agent.wait', () => {
     const { rt, call, later } = harness(['operator.write']);
     rt.snapshots.set('idem-3', snapshot({ runId: 'idem-3', startedAtMs: 20, endedAtMs: 70, text: 'the answer' }));
     await call('agent', { message: 'hi', agentId: 'main', idempotencyKey: 'idem-3' });
-    await new Promise((r) => setTimeout(r, 20));
+    await laterArrived(later);
     assert.equal(rt.sent[0]?.sessionKey, 'agent:main:main');
     assert.deepEqual(later, [
       { type: 'res', id: 'r1', ok: true, payload: { runId: 'idem-3', status: 'ok', summary: 'completed', result: { payloads: [{ text: 'the answer' }], meta: { durationMs: 50, usage: { inputTokens: 3, outputTokens: 5 } } } } },
@@ -247,7 +255,7 @@ describe('agent and agent.wait', () => {
     const { rt, call, later } = harness(['operator.write']);
     rt.snapshots.set('idem-4', snapshot({ runId: 'idem-4', status: 'error', error: { code: 'PROVIDER_AUTH', message: 'provider openai rejected the key', providerId: 'openai', errorClass: 'auth' } }));
     await call('agent', { message: 'hi', idempotencyKey: 'idem-4' });
-    await new Promise((r) => setTimeout(r, 20));
+    await laterArrived(later);
     assert.equal(later.length, 1);
     assert.equal(later[0]?.ok, false);
     assert.equal(codeOf(later[0]!), 'PROVIDER_AUTH');
