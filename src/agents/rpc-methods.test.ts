@@ -304,9 +304,10 @@ describe('sessions, agents, models', () => {
     const payload = all.payload as { count: number; sessions: Array<Record<string, unknown>> };
     assert.equal(payload.count, 3);
     const main = payload.sessions[0]!;
-    assert.deepEqual(Object.keys(main).sort(), ['activeRunId', 'agentId', 'contextTokens', 'createdAt', 'inputTokens', 'key', 'kind', 'messageCount', 'model', 'modelOverride', 'outputTokens', 'totalTokens', 'updatedAt']);
+    assert.deepEqual(Object.keys(main).sort(), ['activeRunId', 'agentId', 'contextTokens', 'createdAt', 'inputTokens', 'key', 'kind', 'messageCount', 'model', 'modelOverride', 'modelProvider', 'outputTokens', 'totalTokens', 'updatedAt']);
     // OpenClaw's footer reads totalTokens against contextTokens: the last call's tokens, not the session's sum.
     assert.deepEqual([main['inputTokens'], main['outputTokens'], main['totalTokens'], main['contextTokens']], [300, 40, 180, 128000]);
+    assert.deepEqual([main['modelProvider'], main['model'], main['modelOverride']], ['openai', 'gpt-4o', 'openai/gpt-4o']);
     assert.deepEqual(Object.keys(payload.sessions[1]!).sort(), ['agentId', 'createdAt', 'key', 'kind', 'label', 'messageCount', 'spawnedBy', 'updatedAt']);
     assert.equal(payload.sessions[1]!['spawnedBy'], 'agent:main:main');
     const keys = async (p: unknown) => ((await call('sessions.list', p)).payload as { sessions: Array<{ key: string }> }).sessions.map((s) => s.key);

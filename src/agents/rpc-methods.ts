@@ -63,11 +63,17 @@ async function finalAgentResponse(rt: AgentRuntimeApi, runId: string): Promise<R
   throw new ClawgateError('RUN_TIMEOUT', `run ${runId} timed out`, { runId });
 }
 
+/** OpenClaw's rows carry the model in two keys; its TUI joins them as modelProvider/model. */
+function splitModel(ref: string): { modelProvider?: string; model: string } {
+  const slash = ref.indexOf('/');
+  return slash > 0 ? { modelProvider: ref.slice(0, slash), model: ref.slice(slash + 1) } : { model: ref };
+}
+
 function sessionRow(s: SessionSummary): SessionRow {
   const row: SessionRow = { key: s.key, agentId: s.agentId, kind: s.kind, updatedAt: s.updatedAtMs, createdAt: s.createdAtMs, messageCount: s.messageCount };
   if (s.label !== null) row.label = s.label;
   if (s.parentKey !== null) row.spawnedBy = s.parentKey;
-  if (s.effectiveModel !== undefined) row.model = s.effectiveModel;
+  if (s.effectiveModel !== undefined) Object.assign(row, splitModel(s.effectiveModel));
   if (s.model !== null) row.modelOverride = s.model;
   if (s.activeRunId !== undefined) row.activeRunId = s.activeRunId;
   if (s.usage) {
@@ -162,9 +168,7 @@ export function agentMethods(rt: AgentRuntimeApi): readonly MethodImpl[] {
   implement(sessionsPatch, (p) => {
     const patched = rt.patchSession(p.key, { ...(p.label !== undefined ? { label: p.label } : {}), ...(p.model !== undefined ? { model: p.model } : {}) });
     const entry = sessionRow(patched);
-    const slash = entry.model?.indexOf('/') ?? -1;
-    // OpenClaw clients read the model split in two; Clawgate's rows carry the whole reference in `model`.
-    const resolved = entry.model && slash > 0 ? { modelProvider: entry.model.slice(0, slash), model: entry.model.slice(slash + 1) } : {};
+    const resolved = patched.effectiveModel ? splitModel(patched.effectiveModel) : {};
     return { ok: true as const, key: patched.key, entry, resolved };
   }),
   implement(sessionsReset, async (p) => {

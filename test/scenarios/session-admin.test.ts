@@ -42,7 +42,7 @@ describe('sessions.list, status and sessions.patch|reset|delete as OpenClaw clie
     const list = (await op.rpc('sessions.list', {})).payload;
     assert.deepEqual(list.defaults, { model: 'fake/fake-gpt' });
     const r = await row();
-    assert.equal(r!.model, 'fake/fake-gpt');
+    assert.deepEqual([r!.modelProvider, r!.model], ['fake', 'fake-gpt'], 'split as OpenClaw\'s rows are');
     assert.equal(r!.modelOverride, undefined, 'the model is the agent\'s, not an override');
     assert.deepEqual([r!.inputTokens, r!.outputTokens, r!.totalTokens], [100, 20, 120]);
   });
@@ -75,14 +75,14 @@ describe('sessions.list, status and sessions.patch|reset|delete as OpenClaw clie
     assert.match(bad.error.message, /provider "nowhere" is not configured; add models\.providers\.nowhere/);
     const set = await op.rpc('sessions.patch', { key: KEY, model: 'fake/other-model', label: 'work' });
     assert.equal(set.ok, true, JSON.stringify(set.error));
-    assert.equal(set.payload.entry.model, 'fake/other-model');
+    assert.deepEqual([set.payload.entry.modelProvider, set.payload.entry.model], ['fake', 'other-model']);
     assert.equal(set.payload.entry.modelOverride, 'fake/other-model');
     assert.equal(set.payload.entry.label, 'work');
     assert.deepEqual(set.payload.resolved, { modelProvider: 'fake', model: 'other-model' });
     const reply = await turn('which model');
     assert.match(reply.message.content[0].text, /^echo\(other-model\): which model$/);
     const cleared = await op.rpc('sessions.patch', { key: KEY, model: null, label: null });
-    assert.equal(cleared.payload.entry.model, 'fake/fake-gpt');
+    assert.equal(cleared.payload.entry.model, 'fake-gpt');
     assert.equal(cleared.payload.entry.label, undefined);
     assert.equal(cleared.payload.entry.modelOverride, undefined);
   });
@@ -104,7 +104,7 @@ describe('sessions.list, status and sessions.patch|reset|delete as OpenClaw clie
     assert.equal(reset.payload.cleared, before!.messageCount);
     assert.equal(reset.payload.entry.messageCount, 0);
     assert.equal(reset.payload.entry.label, 'kept');
-    assert.equal(reset.payload.entry.model, 'fake/other-model');
+    assert.equal(reset.payload.entry.modelOverride, 'fake/other-model');
     assert.equal(reset.payload.entry.inputTokens, undefined, 'no tokens before the next run');
     assert.deepEqual((await op.rpc('chat.history', { sessionKey: KEY })).payload.messages, []);
     assert.equal((await turn('again')).state, 'final');

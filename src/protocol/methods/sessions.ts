@@ -22,9 +22,10 @@ export const SessionRowSchema = Type.Object({
   updatedAt: Int,
   createdAt: Int,
   messageCount: Int,
-  /** The model the session's next run uses (`provider/model`): its override, else its agent's. */
+  /** The model the session's next run uses (its override, else its agent's), split as OpenClaw's rows are: `modelProvider`/`model`. */
+  modelProvider: Type.Optional(Type.String()),
   model: Type.Optional(Type.String()),
-  /** Set when the model is the session's own override (sessions.patch), not its agent's. */
+  /** Set when the model is the session's own override (sessions.patch), not its agent's: the whole `provider/model`. */
   modelOverride: Type.Optional(Type.String()),
   activeRunId: Type.Optional(Type.String()),
   /** Input and output tokens of all the session's runs (absent before the first). */

@@ -9,7 +9,7 @@ test('sessions list is a table with the key, agent, kind, label, size, model, ag
       count: 2,
       defaults: {},
       sessions: [
-        { key: 'agent:main:main', agentId: 'main', kind: 'main', updatedAt: now - 5000, createdAt: now - 90_000, messageCount: 12, model: 'openai/gpt-4o', activeRunId: '0123456789abcdef' },
+        { key: 'agent:main:main', agentId: 'main', kind: 'main', updatedAt: now - 5000, createdAt: now - 90_000, messageCount: 12, modelProvider: 'openai', model: 'gpt-4o', activeRunId: '0123456789abcdef' },
         { key: 'agent:main:subagent:a1', agentId: 'main', kind: 'subagent', label: 'research', spawnedBy: 'agent:main:main', updatedAt: now - 120_000, createdAt: now - 130_000, messageCount: 3 },
       ],
     },

@@ -12,7 +12,7 @@ export function renderSessions(result: SessionsResult, nowMs = Date.now()): stri
   if (result.sessions.length === 0) return 'No sessions yet. Start one with: clawgate agent -m "hello"';
   return formatTable(
     ['KEY', 'AGENT', 'KIND', 'LABEL', 'MESSAGES', 'MODEL', 'UPDATED', 'RUN'],
-    result.sessions.map((s) => [s.key, s.agentId, s.kind, s.label, s.messageCount, s.model, ago(s.updatedAt, nowMs), s.activeRunId?.slice(0, 8)]),
+    result.sessions.map((s) => [s.key, s.agentId, s.kind, s.label, s.messageCount, s.modelProvider && s.model ? `${s.modelProvider}/${s.model}` : s.model, ago(s.updatedAt, nowMs), s.activeRunId?.slice(0, 8)]),
   );
 }
 
