@@ -24,3 +24,6 @@ export const DELTA_INTERVAL_MS = 50;
 export const MAX_REPLY_CHARS = 1024 * 1024;
 /** Longest final text a finished run's remembered snapshot keeps (the transcript has it all). */
 export const MAX_SNAPSHOT_TEXT_CHARS = 64 * 1024;
+
+/** How long a reset or delete waits for the session's aborted runs to end before it clears the transcript. */
+export const SESSION_RESET_WAIT_MS = 5_000;

@@ -8,7 +8,7 @@ import { AGENT_WAIT_MAX_MS } from '../protocol/methods/agent.js';
 import { METHODS } from '../protocol/methods/index.js';
 import { agentMethods } from './rpc-methods.js';
 import { resolveToolSettings } from './tool-settings.js';
-import type { AgentRuntimeApi, RunRequest, RunSnapshot, SessionSummary, StoredMessage } from './runtime-api.js';
+import type { AgentRuntimeApi, RunRequest, RunSnapshot, SessionPatch, SessionSummary, StoredMessage } from './runtime-api.js';
 
 /**
  * The handlers are thin bindings of the runtime contract; these tests drive them through the real
@@ -47,6 +47,26 @@ class RecordingRuntime implements AgentRuntimeApi {
   }
   defaultAgentId() {
     return 'ops';
+  }
+  patches: Array<{ sessionKey: string; patch: SessionPatch }> = [];
+  sessionDefaults() {
+    return { model: 'openai/gpt-4o', contextTokens: 128000 };
+  }
+  patchSession(sessionKey: string, patch: SessionPatch): SessionSummary {
+    this.patches.push({ sessionKey, patch });
+    const s = this.sessionRows.find((r) => r.key === sessionKey);
+    if (!s) throw new ClawgateError('UNKNOWN_SESSION', `session ${sessionKey} does not exist`);
+    return { ...s, ...(patch.model ? { model: patch.model, effectiveModel: patch.model } : {}) };
+  }
+  async resetSession(sessionKey: string) {
+    const s = this.sessionRows.find((r) => r.key === sessionKey);
+    if (!s) throw new ClawgateError('UNKNOWN_SESSION', `session ${sessionKey} does not exist`);
+    return { session: { ...s, messageCount: 0 }, cleared: s.messageCount, aborted: [] };
+  }
+  async deleteSession(sessionKey: string) {
+    const before = this.sessionRows.length;
+    this.sessionRows = this.sessionRows.filter((r) => r.key !== sessionKey);
+    return { key: sessionKey, deleted: this.sessionRows.length < before, aborted: [] };
   }
   agents() {
     return [
@@ -293,7 +313,7 @@ describe('sessions, agents, models', () => {
 
   test('models.list and models.status; status carries no undefined keys', async () => {
     const { call } = harness(['operator.read']);
-    assert.deepEqual((await call('models.list')).payload, { models: [{ id: 'openai/gpt-4o', name: 'GPT-4o', provider: 'openai', contextWindow: 128000 }] });
+    assert.deepEqual((await call('models.list')).payload, { models: [{ id: 'gpt-4o', name: 'GPT-4o', provider: 'openai', contextWindow: 128000 }] });
     const status = (await call('models.status', {})).payload as { providers: Array<Record<string, unknown>> };
     assert.deepEqual(status.providers, [{ id: 'openai', api: 'openai-completions', keySource: 'env OPENAI_API_KEY', keyFingerprint: 'ab12cd34', state: 'ok' }]);
   });

@@ -8,7 +8,10 @@ import {
   modelsList,
   modelsReset,
   modelsStatus,
+  sessionsDelete,
   sessionsList,
+  sessionsPatch,
+  sessionsReset,
   type ResultOf,
 } from '../protocol/methods/index.js';
 import { AGENT_WAIT_DEFAULT_MS, AGENT_WAIT_MAX_MS } from '../protocol/methods/agent.js';
@@ -64,8 +67,15 @@ function sessionRow(s: SessionSummary): SessionRow {
   const row: SessionRow = { key: s.key, agentId: s.agentId, kind: s.kind, updatedAt: s.updatedAtMs, createdAt: s.createdAtMs, messageCount: s.messageCount };
   if (s.label !== null) row.label = s.label;
   if (s.parentKey !== null) row.spawnedBy = s.parentKey;
-  if (s.model !== null) row.model = s.model;
+  if (s.effectiveModel !== undefined) row.model = s.effectiveModel;
+  if (s.model !== null) row.modelOverride = s.model;
   if (s.activeRunId !== undefined) row.activeRunId = s.activeRunId;
+  if (s.usage) {
+    row.inputTokens = s.usage.inputTokens;
+    row.outputTokens = s.usage.outputTokens;
+    row.totalTokens = s.usage.lastCallTokens;
+  }
+  if (s.contextTokens !== undefined) row.contextTokens = s.contextTokens;
   return row;
 }
 
@@ -74,7 +84,7 @@ function providerRow(p: ProviderStatus): ProviderStatusRow {
   return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as ProviderStatusRow;
 }
 
-/** chat.*, agent, agent.wait, agents.list, sessions.list, models.*: thin bindings of the agent runtime. */
+/** chat.*, agent, agent.wait, agents.list, sessions.*, models.*: thin bindings of the agent runtime. */
 export function agentMethods(rt: AgentRuntimeApi): readonly MethodImpl[] {
   return [
   implement(chatSend, (p, call) => {
@@ -147,9 +157,26 @@ export function agentMethods(rt: AgentRuntimeApi): readonly MethodImpl[] {
       .filter((s) => activeSince === undefined || s.updatedAtMs >= activeSince)
       .slice(0, limit)
       .map(sessionRow);
-    return { count: rows.length, sessions: rows };
+    return { count: rows.length, defaults: rt.sessionDefaults(), sessions: rows };
   }),
-  implement(modelsList, () => ({ models: rt.models().map((m) => ({ ...m })) })),
+  implement(sessionsPatch, (p) => {
+    const patched = rt.patchSession(p.key, { ...(p.label !== undefined ? { label: p.label } : {}), ...(p.model !== undefined ? { model: p.model } : {}) });
+    const entry = sessionRow(patched);
+    const slash = entry.model?.indexOf('/') ?? -1;
+    // OpenClaw clients read the model split in two; Clawgate's rows carry the whole reference in `model`.
+    const resolved = entry.model && slash > 0 ? { modelProvider: entry.model.slice(0, slash), model: entry.model.slice(slash + 1) } : {};
+    return { ok: true as const, key: patched.key, entry, resolved };
+  }),
+  implement(sessionsReset, async (p) => {
+    const r = await rt.resetSession(p.key);
+    return { ok: true as const, key: r.session.key, entry: sessionRow(r.session), cleared: r.cleared, aborted: r.aborted };
+  }),
+  implement(sessionsDelete, async (p) => {
+    const r = await rt.deleteSession(p.key);
+    return { ok: true as const, key: r.key, deleted: r.deleted, aborted: r.aborted };
+  }),
+  // OpenClaw's rows: `id` is the model's own id and `provider` its provider; clients join them as provider/id.
+  implement(modelsList, () => ({ models: rt.models().map((m) => ({ ...m, id: m.id.slice(m.provider.length + 1) })) })),
   implement(modelsStatus, () => ({ providers: rt.providerStatus().map(providerRow) })),
   implement(modelsReset, (p) => ({ reset: rt.resetProviders(p?.provider) })),
   ];

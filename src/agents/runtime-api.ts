@@ -1,6 +1,7 @@
 import type { ToolSettings } from './tool-settings.js';
 import type { SessionRecord } from '../store/sessions.js';
 import type { StoredMessage } from '../store/transcripts.js';
+import type { SessionTokenUsage } from '../store/session-usage.js';
 import type { ProviderErrorClass, Usage } from './types.js';
 
 /** Where a run came from; only `operator` runs are started by a connected device. */
@@ -76,6 +77,24 @@ export type { SessionKind } from '../protocol/session-key.js';
 export interface SessionSummary extends SessionRecord {
   /** Set when a run of this session is queued or running. */
   readonly activeRunId?: string;
+  /** The model its next run uses: its override, else its agent's. */
+  readonly effectiveModel?: string;
+  /** That model's context window, when the provider's config names it. */
+  readonly contextTokens?: number;
+  /** Token counts from its transcript; absent before its first model call. */
+  readonly usage?: SessionTokenUsage;
+}
+
+/** What a session uses unless it says otherwise. */
+export interface SessionDefaultsView {
+  readonly model?: string;
+  readonly contextTokens?: number;
+}
+
+/** A change to a session: a value sets, null clears, absent leaves as is. */
+export interface SessionPatch {
+  readonly label?: string | null;
+  readonly model?: string | null;
 }
 
 /** An agent as configured (after defaults). */
@@ -157,6 +176,14 @@ export interface AgentRuntimeApi {
   run(runId: string): RunSnapshot | undefined;
   history(sessionKey: string, limit: number): StoredMessage[];
   sessions(filter?: { agentId?: string; parentKey?: string; limit?: number }): SessionSummary[];
+  /** The default agent's model and its context window. */
+  sessionDefaults(): SessionDefaultsView;
+  /** Set or clear a session's label or model override (UNKNOWN_SESSION, MODEL_NOT_CONFIGURED). */
+  patchSession(sessionKey: string, patch: SessionPatch): SessionSummary;
+  /** Start a session over: runs aborted, processes killed, transcript deleted; label and model stay. */
+  resetSession(sessionKey: string): Promise<{ session: SessionSummary; cleared: number; aborted: string[] }>;
+  /** Remove a session and its transcript (runs aborted, processes killed first). */
+  deleteSession(sessionKey: string): Promise<{ key: string; deleted: boolean; aborted: string[] }>;
   agents(): AgentSummary[];
   /** The default agent's id: the one resolver (config's `default: true`, else the first, else `main`). */
   defaultAgentId(): string;

@@ -6,15 +6,16 @@ import { parseSessionKey } from '../protocol/session-key.js';
 import type { Store } from '../store/store.js';
 import { ActiveRun } from './active-run.js';
 import type { ResolvedAgents } from './agent-config.js';
-import { MAX_PENDING_RUNS, MAX_QUEUED_PER_SESSION, MAX_RECENT_FAILURES } from './limits.js';
+import { MAX_PENDING_RUNS, MAX_QUEUED_PER_SESSION, MAX_RECENT_FAILURES, SESSION_RESET_WAIT_MS } from './limits.js';
 import { ProviderHealth } from './provider-health.js';
 import { describeRunFailure } from './run-failure.js';
 import { executeRun } from './run-executor.js';
 import { RunEvents } from './run-events.js';
 import { RunRegistry } from './run-registry.js';
-import type { AgentRuntimeApi, AgentSummary, ModelSummary, ProviderStatus, RunAccepted, RunFailureRecord, RunHooks, RunRequest, RunSnapshot, RuntimeEvent, SessionSummary, StoredMessage } from './runtime-api.js';
+import type { AgentRuntimeApi, AgentSummary, ModelSummary, ProviderStatus, RunAccepted, RunFailureRecord, RunHooks, RunRequest, RunSnapshot, RuntimeEvent, SessionDefaultsView, SessionPatch, SessionSummary, StoredMessage } from './runtime-api.js';
 import { Semaphore } from './semaphore.js';
 import { SessionToolHost } from './session-tool-host.js';
+import { deleteSession, patchSession, resetSession, sessionDefaults, summarize, type SessionAdminDeps } from './session-admin.js';
 import type { ToolServices } from './tools/tool.js';
 import type { ToolSettings } from './tool-settings.js';
 import type { ModelProvider, ResolvedProvider } from './types.js';
@@ -52,6 +53,7 @@ export class AgentRuntime implements AgentRuntimeApi {
   readonly #subagents: Semaphore;
   readonly #host: SessionToolHost;
   readonly #failures: RunFailureRecord[] = [];
+  readonly #admin: SessionAdminDeps;
   #pending = 0;
   #closed = false;
 
@@ -63,6 +65,15 @@ export class AgentRuntime implements AgentRuntimeApi {
     const cfg = opts.config();
     this.#global = new Semaphore(cfg.defaults.maxConcurrent);
     this.#subagents = new Semaphore(cfg.defaults.subagents.maxConcurrent);
+    this.#admin = {
+      store: opts.store,
+      config: opts.config,
+      now: this.#now,
+      abort: (key) => this.abort(key),
+      waitEnded: async (runIds) => void (await Promise.all(runIds.map((id) => this.wait(id, SESSION_RESET_WAIT_MS)))),
+      killProcesses: (key) => opts.services.processes.killSession(key),
+      activeRunOf: (key) => this.#registry.active().find((r) => r.sessionKey === key)?.runId,
+    };
     this.#host = new SessionToolHost({ runtime: this, store: opts.store, config: opts.config, log: opts.log, now: this.#now, processes: opts.services.processes });
   }
 
@@ -209,7 +220,25 @@ export class AgentRuntime implements AgentRuntimeApi {
 
   sessions(filter: { agentId?: string; parentKey?: string; limit?: number } = {}): SessionSummary[] {
     const active = new Map(this.#registry.active().map((s) => [s.sessionKey, s.runId]));
-    return this.#opts.store.sessions.list(filter).map((s) => (active.has(s.key) ? { ...s, activeRunId: active.get(s.key)! } : s));
+    const deps = { ...this.#admin, activeRunOf: (key: string) => active.get(key) };
+    const cfg = this.#opts.config();
+    return this.#opts.store.sessions.list(filter).map((s) => summarize(deps, s, cfg));
+  }
+
+  sessionDefaults(): SessionDefaultsView {
+    return sessionDefaults(this.#opts.config());
+  }
+
+  patchSession(sessionKey: string, patch: SessionPatch): SessionSummary {
+    return patchSession(this.#admin, sessionKey, patch);
+  }
+
+  resetSession(sessionKey: string): Promise<{ session: SessionSummary; cleared: number; aborted: string[] }> {
+    return resetSession(this.#admin, sessionKey);
+  }
+
+  deleteSession(sessionKey: string): Promise<{ key: string; deleted: boolean; aborted: string[] }> {
+    return deleteSession(this.#admin, sessionKey);
   }
 
   defaultAgentId(): string {

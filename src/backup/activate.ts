@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, linkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from '../store/sqlite-driver.js';
 import type { StatePaths } from '../config/paths.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { BUSY_TIMEOUT_MS } from '../store/database.js';

@@ -2,7 +2,7 @@ import { chmodSync, closeSync, copyFileSync, createWriteStream, existsSync, link
 import { basename, dirname, join, resolve } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { create as createTar } from 'tar';
-import Database from 'better-sqlite3';
+import Database from '../store/sqlite-driver.js';
 import { statePathsOf, type StatePaths } from '../config/paths.js';
 import { stateDirIdOf } from '../util/state-dir-id.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import Database from '../store/sqlite-driver.js';
 import { BUSY_TIMEOUT_MS, type Db } from '../store/database.js';
 import type { StoreCounts } from './manifest.js';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from '../store/sqlite-driver.js';
 
 /** Rows a restore must bring back exactly (timestamps that every connect touches are left out). */
 export interface PairingRows {

@@ -1,5 +1,5 @@
 import { chmodSync, copyFileSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import Database from '../store/sqlite-driver.js';
 import { BUSY_TIMEOUT_MS, type Db } from '../store/database.js';
 import { SCHEMA_VERSION } from '../store/migrations.js';
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import Database from '../store/sqlite-driver.js';
 import type { Db } from '../store/database.js';
 import { SCHEMA_VERSION } from '../store/migrations.js';
 

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from './sqlite-driver.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { Store } from './store.js';
@@ -154,7 +154,7 @@ test('a schema migration keeps a backup of the old store and preserves every app
   db.close();
   const backupPath = `${path}.v${MIGRATIONS.length}.bak`;
   assert.ok(existsSync(backupPath), 'the old store was copied before migrating');
-  const Database = (await import('better-sqlite3')).default;
+  const Database = (await import('./sqlite-driver.js')).default;
   const old = new Database(backupPath, { readonly: true });
   assert.equal(old.pragma('user_version', { simple: true }), MIGRATIONS.length);
   assert.equal((old.prepare('SELECT count(*) AS n FROM devices').get() as { n: number }).n, 1);

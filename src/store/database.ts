@@ -1,5 +1,5 @@
 import { accessSync, chmodSync, constants, existsSync, statSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import Database from './sqlite-driver.js';
 import { ClawgateError } from '../protocol/error-catalogue.js';
 import { storageError } from '../util/storage-error.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';

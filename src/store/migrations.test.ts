@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from './sqlite-driver.js';
 import { deviceRecord } from '../../test/helpers/temp-store.js';
 import { migrateWith } from './database.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';

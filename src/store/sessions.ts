@@ -83,6 +83,8 @@ export class Sessions {
   readonly #exists;
   readonly #countByAgent;
   readonly #recent;
+  readonly #setModel;
+  readonly #setLabel;
 
   constructor(db: Db) {
     this.#get = db.prepare<[string], Row>(`${SELECT} WHERE s.session_key = ?`);
@@ -102,6 +104,8 @@ export class Sessions {
     this.#recent = db.prepare<{ agentId: string | null; limit: number }, { session_key: string; updated_at_ms: number }>(
       'SELECT session_key, updated_at_ms FROM sessions WHERE (@agentId IS NULL OR agent_id = @agentId) ORDER BY updated_at_ms DESC, session_key LIMIT @limit',
     );
+    this.#setModel = db.prepare<[string | null, number, string]>('UPDATE sessions SET model = ?, updated_at_ms = max(updated_at_ms, ?) WHERE session_key = ?');
+    this.#setLabel = db.prepare<[string | null, number, string]>('UPDATE sessions SET label = ?, updated_at_ms = max(updated_at_ms, ?) WHERE session_key = ?');
   }
 
   /** The session with this key, created from init when absent. An existing row is returned unchanged. */
@@ -139,6 +143,16 @@ export class Sessions {
   /** Mark activity; updated_at never moves backwards. False when the session does not exist. */
   touch(key: string, nowMs: number): boolean {
     return this.#touch.run(nowMs, key).changes > 0;
+  }
+
+  /** Set (or with null clear) the session's model override; false when the session does not exist. */
+  setModel(key: string, model: string | null, nowMs: number): boolean {
+    return this.#setModel.run(model, nowMs, key).changes > 0;
+  }
+
+  /** Set (or with null clear) the session's label; false when the session does not exist. */
+  setLabel(key: string, label: string | null, nowMs: number): boolean {
+    return this.#setLabel.run(label, nowMs, key).changes > 0;
   }
 
   /** How many sessions there are. */

@@ -11,6 +11,7 @@ import { PendingRequests } from './pending-requests.js';
 import { ProviderStates } from './provider-states.js';
 import { RetiredTokens } from './retired-tokens.js';
 import { Sessions } from './sessions.js';
+import { SessionUsage } from './session-usage.js';
 import { SystemEvents } from './system-events.js';
 import { Transcripts } from './transcripts.js';
 
@@ -24,6 +25,8 @@ export class Store {
   readonly audit: AuditLog;
   readonly sessions: Sessions;
   readonly transcripts: Transcripts;
+  /** Token counts per session, read from the transcripts. */
+  readonly sessionUsage: SessionUsage;
   readonly providerStates: ProviderStates;
   readonly cronJobs: CronJobs;
   readonly cronRuns: CronRuns;
@@ -41,6 +44,7 @@ export class Store {
     this.audit = new AuditLog(db);
     this.sessions = new Sessions(db);
     this.transcripts = new Transcripts(db);
+    this.sessionUsage = new SessionUsage(db);
     this.providerStates = new ProviderStates(db);
     this.cronJobs = new CronJobs(db);
     this.cronRuns = new CronRuns(db);

@@ -182,6 +182,7 @@ export class Transcripts {
   readonly #last;
   readonly #exclude;
   readonly #count;
+  readonly #clear;
 
   constructor(db: Db) {
     this.#db = db;
@@ -195,6 +196,7 @@ export class Transcripts {
     );
     this.#exclude = db.prepare<[string, number]>('UPDATE messages SET excluded_reason = ? WHERE id = ? AND excluded_reason IS NULL');
     this.#count = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM messages WHERE session_key = ?');
+    this.#clear = db.prepare<[string]>('DELETE FROM messages WHERE session_key = ?');
   }
 
   /**
@@ -239,5 +241,10 @@ export class Transcripts {
   /** Number of entries of a session (excluded ones included). */
   count(sessionKey: string): number {
     return this.#count.get(sessionKey)!.n;
+  }
+
+  /** Delete every entry of a session (a reset); returns how many were deleted. */
+  clear(sessionKey: string): number {
+    return this.#clear.run(sessionKey).changes;
   }
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from '../../src/store/sqlite-driver.js';
 import pino from 'pino';
 import { resolveAgents } from '../../src/agents/agent-config.js';
 import { createProvider } from '../../src/agents/providers/provider-factory.js';

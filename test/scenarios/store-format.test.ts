@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from '../../src/store/sqlite-driver.js';
 import { EXIT_CODES } from '../../src/cli/main.js';
 import { SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { CLI_BIN, makeStateDir, randomToken, startGateway } from '../helpers/gateway-process.js';

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type Database from '../../src/store/sqlite-driver.js';
 
 /**
  * What the crash test knows about each device: the state set by the last change the gateway

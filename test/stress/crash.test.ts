@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Database from 'better-sqlite3';
+import Database from '../../src/store/sqlite-driver.js';
 import { Secret } from '../../src/auth/secret.js';
 import { GatewayClient } from '../../src/client/gateway-client.js';
 import { loadOrCreateIdentity, type DeviceIdentity } from '../../src/client/identity.js';

@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from '../../store/sqlite-driver.js';
 import { chunkMarkdown } from './chunk-markdown.js';
 import { ftsExpression, queryTerms } from './fts-query.js';
 import { listMemoryFiles, type MemoryFileStat } from './memory-files.js';

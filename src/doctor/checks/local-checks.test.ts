@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from '../../store/sqlite-driver.js';
 import { hashToken, mintToken } from '../../auth/tokens.js';
 import { loadOrCreateIdentity } from '../../client/identity.js';
 import { TokenCache } from '../../client/token-cache.js';

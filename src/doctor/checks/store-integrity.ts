@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import Database from '../../store/sqlite-driver.js';
 import { MIGRATIONS } from '../../store/migrations.js';
 import { DOCTOR_BUSY_TIMEOUT_MS } from '../read-only-store.js';
 import type { DoctorCheck, DraftFinding } from '../types.js';

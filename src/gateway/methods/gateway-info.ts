@@ -71,6 +71,25 @@ function agentsStatus(gateway: GatewayContext): NonNullable<ResultOf<typeof stat
   };
 }
 
+/** Sessions listed in status's `recent`. */
+const STATUS_RECENT_SESSIONS = 5;
+
+/** The sessions part of status, in OpenClaw's shape (its TUI's /status reads it). */
+function sessionsStatus(gateway: GatewayContext, now: number, admin: boolean): NonNullable<ResultOf<typeof status>['sessions']> {
+  const rt = gateway.agents;
+  const recent = rt.sessions({ limit: STATUS_RECENT_SESSIONS }).map((s) => ({
+    key: s.key,
+    agentId: s.agentId,
+    kind: s.kind,
+    updatedAt: s.updatedAtMs,
+    age: Math.max(0, now - s.updatedAtMs),
+    ...(s.effectiveModel ? { model: s.effectiveModel } : {}),
+    ...(s.usage ? { inputTokens: s.usage.inputTokens, outputTokens: s.usage.outputTokens, totalTokens: s.usage.lastCallTokens } : {}),
+    ...(s.contextTokens ? { contextTokens: s.contextTokens } : {}),
+  }));
+  return { paths: admin ? [gateway.paths.dbPath] : [], defaults: rt.sessionDefaults(), count: gateway.store.sessions.count(), recent };
+}
+
 /** The exec guard in force and where commands run now (the sandbox probe runs once, then is cached). */
 async function execStatus(gateway: GatewayContext): Promise<{ security: string; ask: string; sandbox: SandboxReport }> {
   const exec = gateway.agents.toolSettings().exec;
@@ -99,6 +118,7 @@ const statusMethod = (gateway: GatewayContext): MethodImpl => implement(status, 
   };
   result.agents = { ...agentsStatus(gateway), exec: await execStatus(gateway) };
   result.channels = gateway.channels.status();
+  result.sessions = sessionsStatus(gateway, now, caller.scopes.includes('operator.admin'));
   if (caller.scopes.includes('operator.admin')) {
     result.stateDir = gateway.paths.stateDir;
     result.configPath = gateway.paths.configPath;

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { ChannelStatusSchema } from './channels.js';
 import { defineMethod } from './define.js';
+import { SessionDefaultsSchema } from './sessions.js';
 
 const closed = { additionalProperties: false } as const;
 
@@ -47,6 +48,29 @@ export const status = defineMethod({
     stateDirId: Type.String(),
     stateDir: Type.Optional(Type.String()),
     configPath: Type.Optional(Type.String()),
+    /** Sessions in OpenClaw's status shape: defaults, count, the most recent with model and tokens (paths for admins). */
+    sessions: Type.Optional(
+      Type.Object({
+        paths: Type.Array(Type.String()),
+        defaults: SessionDefaultsSchema,
+        count: Type.Integer({ minimum: 0 }),
+        recent: Type.Array(
+          Type.Object({
+            key: Type.String(),
+            agentId: Type.String(),
+            kind: Type.String(),
+            updatedAt: Type.Integer(),
+            /** Milliseconds since its last activity. */
+            age: Type.Integer({ minimum: 0 }),
+            model: Type.Optional(Type.String()),
+            inputTokens: Type.Optional(Type.Integer({ minimum: 0 })),
+            outputTokens: Type.Optional(Type.Integer({ minimum: 0 })),
+            totalTokens: Type.Optional(Type.Integer({ minimum: 0 })),
+            contextTokens: Type.Optional(Type.Integer({ minimum: 0 })),
+          }),
+        ),
+      }),
+    ),
     /** Chat channels (Telegram): state, last error and fix. */
     channels: Type.Optional(Type.Array(ChannelStatusSchema)),
     agents: Type.Optional(

@@ -6,7 +6,7 @@ const closed = { additionalProperties: false } as const;
 const NoParams = Type.Union([Type.Undefined(), Type.Object({}, closed)]);
 const OptStr = Type.Optional(Type.String());
 
-/** A model offered by a configured provider; id is `provider/model`. */
+/** A model offered by a configured provider, as OpenClaw lists it: `id` without the provider (`provider/id` is its reference). */
 export const ModelRowSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),

@@ -4,7 +4,7 @@ import { renderModels } from './list.js';
 import { renderReset } from './reset.js';
 
 test('models list is a table of provider/model ids', () => {
-  const out = renderModels({ models: [{ id: 'openai/gpt-4o', name: 'GPT-4o', provider: 'openai', contextWindow: 128000 }, { id: 'local/llama', name: 'llama', provider: 'local' }] }).split('\n');
+  const out = renderModels({ models: [{ id: 'gpt-4o', name: 'GPT-4o', provider: 'openai', contextWindow: 128000 }, { id: 'llama', name: 'llama', provider: 'local' }] }).split('\n');
   assert.match(out[0]!, /^MODEL\s+NAME\s+PROVIDER\s+CONTEXT$/);
   assert.match(out[1]!, /^openai\/gpt-4o\s+GPT-4o\s+openai\s+128000$/);
   assert.match(out[2]!, /^local\/llama\s+llama\s+local\s+-$/);

@@ -12,7 +12,7 @@ export function renderModels(result: ModelsResult): string {
   if (result.models.length === 0) return 'No models configured. Add a provider under models.providers and set agents.defaults.model (see docs/config.md).';
   return formatTable(
     ['MODEL', 'NAME', 'PROVIDER', 'CONTEXT'],
-    result.models.map((m) => [m.id, m.name, m.provider, m.contextWindow]),
+    result.models.map((m) => [`${m.provider}/${m.id}`, m.name, m.provider, m.contextWindow]),
   );
 }
 

@@ -7,6 +7,7 @@ test('sessions list is a table with the key, agent, kind, label, size, model, ag
   const out = renderSessions(
     {
       count: 2,
+      defaults: {},
       sessions: [
         { key: 'agent:main:main', agentId: 'main', kind: 'main', updatedAt: now - 5000, createdAt: now - 90_000, messageCount: 12, model: 'openai/gpt-4o', activeRunId: '0123456789abcdef' },
         { key: 'agent:main:subagent:a1', agentId: 'main', kind: 'subagent', label: 'research', spawnedBy: 'agent:main:main', updatedAt: now - 120_000, createdAt: now - 130_000, messageCount: 3 },
@@ -20,6 +21,6 @@ test('sessions list is a table with the key, agent, kind, label, size, model, ag
 });
 
 test('no sessions says how to start one', () => {
-  assert.equal(renderSessions({ count: 0, sessions: [] }), 'No sessions yet. Start one with: clawgate agent -m "hello"');
+  assert.equal(renderSessions({ count: 0, defaults: {}, sessions: [] }), 'No sessions yet. Start one with: clawgate agent -m "hello"');
 });
 
