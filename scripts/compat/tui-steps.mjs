@@ -73,10 +73,22 @@ const lines = (screen) => screen.split('\n');
 const hasLine = (screen, re) => lines(screen).some((l) => re.test(l));
 const footerOf = (screen) => lines(screen).find((l) => /^\s*agent \S+ \| session /.test(l))?.trim() ?? null;
 const statusLineOf = (screen) => lines(screen).find((l) => /^\s*(gateway )?(dis|re)?connected\b|^\s*connecting\b/.test(l))?.trim() ?? null;
-// The model picker's rows, drawn over the chat: "→ label  description"
-// (selected) or "  label  description"; the footer's "| model |" is not one.
-const pickerRows = (screen) => lines(screen).map((l) => l.match(/(?:^|\s)(→ | {2})([^\s|]+\/[^\s|]+)(?=\s{2}|$)/)).filter(Boolean)
-  .map((m) => ({ selected: m[1] === '→ ', label: m[2] }));
+// The model picker's rows. The picker is drawn over the chat from a fixed
+// column (where its "search:" line starts), one blank line under the search,
+// each row "→ label  description" (selected) or "  label  description".
+function pickerRows(screen) {
+  const all = lines(screen);
+  const at = all.findIndex((l) => l.includes('search:'));
+  if (at < 0) return [];
+  const col = all[at].indexOf('search:');
+  const rows = [];
+  for (const l of all.slice(at + 2)) {
+    const m = l.slice(col).match(/^(→ | {2})(\S+)(?=\s{2}|$)/);
+    if (!m) break;
+    rows.push({ selected: m[1] === '→ ', label: m[2] });
+  }
+  return rows;
+}
 const headerOf = (screen) => lines(screen).find((l) => l.includes('openclaw tui - '))?.trim() ?? null;
 
 /** The screen for a report: blank-line runs collapsed, so a failure shows what was seen. */
@@ -170,7 +182,7 @@ export async function runTuiSteps({ record, client, tools, port, fake }) {
       return model === MODEL && Number(sessions[1]) >= 1 ? { ok: true, note: seen } : { ok: false, note: seen };
     });
 
-    await step(`/models: the picker lists ${MODEL}; Enter sets it`, '"/models" Enter, "fake-gpt", Enter (Escape if still open)', async () => {
+    await step(`/models: the picker lists ${MODEL}; Enter sets it, footer keeps it`, '"/models" Enter, "fake-gpt", Enter (Escape if still open)', async () => {
       await enter('/models');
       let w = await until((s) => /search:|model list failed|no models available/.test(s), MS.command);
       if (!/search:/.test(w.screen)) return { ok: false, note: lines(w.screen).find((l) => /model list failed|no models available/.test(l))?.trim() ?? 'no picker' };
@@ -185,8 +197,12 @@ export async function runTuiSteps({ record, client, tools, port, fake }) {
       w = await until((s) => /model set (to|failed)/.test(s), noMatch ? 0 : MS.command);
       const setLine = lines(w.screen).find((l) => /model set (to|failed)/.test(l))?.trim() ?? '(no "model set" line)';
       if (/search:/.test(w.screen)) { await pane.press('Escape'); await until((s) => !/search:/.test(s), MS.command); }
-      const ok = listed && setLine === `model set to ${MODEL}`;
-      return { ok, note: `picker: ${shown}; ${setLine}` };
+      if (!listed || setLine !== `model set to ${MODEL}`) return { ok: false, note: `picker: ${shown}; ${setLine}` };
+      // After the set the TUI re-reads the session row; the footer must still name the model.
+      const f = await until((s) => (footerOf(s)?.split(' | ').includes(MODEL) ? { ok: true } : null), MS.footer);
+      const footer = footerOf(f.screen) ?? '(no footer line)';
+      return f.value?.ok ? { ok: true, note: `picker: ${shown}; ${setLine}; footer: ${footer}` }
+        : { ok: false, note: `after the set the footer reads: ${footer} (picker: ${shown}; ${setLine})` };
     });
 
     await step('/new: session reset, history reloaded without the earlier chat', '"/new" Enter', async () => {
