@@ -143,7 +143,7 @@ async function main() {
     report.note(++n, title, ok, note);
     for (const l of extra) report.line(l);
   };
-  await runTuiSteps({ record, client: A, tools, port: gw.port, fake });
+  await runTuiSteps({ record, line: (t) => report.line(t), client: A, tools, port: gw.port, fake });
 
   const stopped = await gw.stop();
   gw = null;

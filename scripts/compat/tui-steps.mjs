@@ -34,7 +34,7 @@ const COLS = 120;
 const ROWS = 40;
 const MODEL = 'fake/fake-gpt';
 const SESSION = 'agent:main:main';
-const MS = { connect: 30_000, reply: 20_000, footer: 5_000, command: 10_000, subagent: 30_000, exit: 10_000 };
+const MS = { connect: 30_000, reply: 20_000, footer: 5_000, command: 10_000, close: 2_000, subagent: 30_000, exit: 10_000 };
 
 // The sub-agent conversation the stand-in model plays (see tuiModelRules).
 const SPAWN_ASK = 'compat: please delegate';
@@ -100,10 +100,11 @@ export function trimScreen(screen) {
 
 /**
  * Runs the TUI steps as `client` (the owner, token in config + env).
- * @param {{record:(title:string, ok:boolean, note:string, extra?:string[])=>void, client:object,
+ * @param {{record:(title:string, ok:boolean, note:string, extra?:string[])=>void, line:(text:string)=>void, client:object,
  *   tools:object, port:number, fake:{requests:{body:any}[]}}} ctx
  */
-export async function runTuiSteps({ record, client, tools, port, fake }) {
+export async function runTuiSteps({ record, line, client, tools, port, fake }) {
+  const t0 = Date.now();
   const nonce = crypto.randomBytes(3).toString('hex');
   const pane = new Pane({ argv: openclawArgv(tools, ['tui']), cwd: client.root, env: client.env, dir: client.root, cols: COLS, rows: ROWS });
   const command = `tmux -L ${pane.socket} new-session -d -x ${COLS} -y ${ROWS} -- openclaw tui   (as ${client.name}: HOME=${client.home} OPENCLAW_STATE_DIR=${client.stateDir})`;
@@ -112,14 +113,15 @@ export async function runTuiSteps({ record, client, tools, port, fake }) {
   let gone = null; // why later steps cannot run (the TUI never connected, or exited)
   const step = async (title, keys, fn) => {
     let v;
-    if (gone) v = { ok: false, note: `not run: ${gone}` };
+    const ran = !gone;
+    if (!ran) v = { ok: false, note: `not run: ${gone}` };
     else {
       try { v = await fn(); } catch (err) { v = { ok: false, note: `check threw: ${err.message}` }; }
       const exited = Pane.exitOf(pane.lastScreen);
       if (exited && !v.last) gone = `the TUI exited (code ${exited.code})`;
     }
     const extra = [`keys: ${keys}`];
-    if (!v.ok && pane.lastScreen) extra.push('--- last screen ---', trimScreen(pane.lastScreen), '--- end of screen ---');
+    if (!v.ok && ran && pane.lastScreen) extra.push('--- last screen ---', trimScreen(pane.lastScreen), '--- end of screen ---');
     record(`tui: ${title}`, v.ok, v.note, extra);
     return v;
   };
@@ -196,7 +198,11 @@ export async function runTuiSteps({ record, client, tools, port, fake }) {
       if (!noMatch) await pane.press('Enter'); // picks the highlighted row
       w = await until((s) => /model set (to|failed)/.test(s), noMatch ? 0 : MS.command);
       const setLine = lines(w.screen).find((l) => /model set (to|failed)/.test(l))?.trim() ?? '(no "model set" line)';
-      if (/search:/.test(w.screen)) { await pane.press('Escape'); await until((s) => !/search:/.test(s), MS.command); }
+      // The picker closes itself once the set is done (it prints "model set" a
+      // little before); Escape only one that stays open, else Escape would
+      // reach the editor (which answers "no active run").
+      const closed = await until((s) => !/search:/.test(s), MS.close);
+      if (!closed.value) { await pane.press('Escape'); await until((s) => !/search:/.test(s), MS.command); }
       if (!listed || setLine !== `model set to ${MODEL}`) return { ok: false, note: `picker: ${shown}; ${setLine}` };
       // After the set the TUI re-reads the session row; the footer must still name the model.
       const f = await until((s) => (footerOf(s)?.split(' | ').includes(MODEL) ? { ok: true } : null), MS.footer);
@@ -254,6 +260,7 @@ export async function runTuiSteps({ record, client, tools, port, fake }) {
     });
   } finally {
     pane.kill();
+    line(`\ntui steps took ${((Date.now() - t0) / 1000).toFixed(1)} s; tmux server ${pane.socket} killed`);
   }
 }
 
