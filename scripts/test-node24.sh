@@ -17,8 +17,12 @@ trap 'rm -rf "$work"' EXIT
 # Tests run the CLI as another user too (a store it may not read): the copy must be traversable.
 chmod 755 "$work"
 git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$work"
+# The binary is copied into the copy as well: tests that run the CLI as another user spawn process.execPath,
+# and the cache under $HOME is not theirs to enter.
+mkdir -p "$work/.node24/bin"
+cp "$pkg/bin/node" "$work/.node24/bin/node"
 cd "$work"
-export PATH="$pkg/bin:$PATH" npm_config_nodedir="$pkg"
+export PATH="$work/.node24/bin:$PATH" npm_config_nodedir="$pkg"
 echo "node $(node --version) in $work"
 npm ci --no-audit --no-fund
 npm test

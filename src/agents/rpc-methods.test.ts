@@ -107,6 +107,14 @@ function harness(scopes: string[] = ['operator.admin']) {
   return { rt, call, later };
 }
 
+/** Resolves once the second response was sent (it follows the run's end a few ticks later, however loaded the machine). */
+async function laterArrived(later: readonly ResponseFrame[]): Promise<void> {
+  for (let i = 0; later.length === 0; i++) {
+    if (i > 500) throw new Error('no second response within 5 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 function codeOf(res: ResponseFrame): unknown {
   return (res.error?.details as { code?: string } | undefined)?.code;
 }
@@ -236,7 +244,7 @@ describe('agent and agent.wait', () => {
     const { rt, call, later } = harness(['operator.write']);
     rt.snapshots.set('idem-3', snapshot({ runId: 'idem-3', startedAtMs: 20, endedAtMs: 70, text: 'the answer' }));
     await call('agent', { message: 'hi', agentId: 'main', idempotencyKey: 'idem-3' });
-    await new Promise((r) => setTimeout(r, 20));
+    await laterArrived(later);
     assert.equal(rt.sent[0]?.sessionKey, 'agent:main:main');
     assert.deepEqual(later, [
       { type: 'res', id: 'r1', ok: true, payload: { runId: 'idem-3', status: 'ok', summary: 'completed', result: { payloads: [{ text: 'the answer' }], meta: { durationMs: 50, usage: { inputTokens: 3, outputTokens: 5 } } } } },
@@ -247,7 +255,7 @@ describe('agent and agent.wait', () => {
     const { rt, call, later } = harness(['operator.write']);
     rt.snapshots.set('idem-4', snapshot({ runId: 'idem-4', status: 'error', error: { code: 'PROVIDER_AUTH', message: 'provider openai rejected the key', providerId: 'openai', errorClass: 'auth' } }));
     await call('agent', { message: 'hi', idempotencyKey: 'idem-4' });
-    await new Promise((r) => setTimeout(r, 20));
+    await laterArrived(later);
     assert.equal(later.length, 1);
     assert.equal(later[0]?.ok, false);
     assert.equal(codeOf(later[0]!), 'PROVIDER_AUTH');
@@ -287,7 +295,7 @@ describe('sessions, agents, models', () => {
   test('sessions.list maps parentKey to spawnedBy and filters by label, search and activity', async () => {
     const { rt, call } = harness(['operator.read']);
     rt.sessionRows = [
-      row('agent:main:main', { activeRunId: 'r1', model: 'openai/gpt-4o' }),
+      row('agent:main:main', { activeRunId: 'r1', model: 'openai/gpt-4o', effectiveModel: 'openai/gpt-4o', contextTokens: 128000, usage: { inputTokens: 300, outputTokens: 40, lastCallTokens: 180 } }),
       row('agent:main:subagent:a1', { kind: 'subagent', parentKey: 'agent:main:main', label: 'research' }),
       row('agent:main:old', { kind: 'other', updatedAtMs: Date.now() - 3 * 3600_000 }),
     ];
@@ -295,7 +303,11 @@ describe('sessions, agents, models', () => {
     assert.equal(all.ok, true, JSON.stringify(all.error));
     const payload = all.payload as { count: number; sessions: Array<Record<string, unknown>> };
     assert.equal(payload.count, 3);
-    assert.deepEqual(Object.keys(payload.sessions[0]!).sort(), ['activeRunId', 'agentId', 'createdAt', 'key', 'kind', 'messageCount', 'model', 'updatedAt']);
+    const main = payload.sessions[0]!;
+    assert.deepEqual(Object.keys(main).sort(), ['activeRunId', 'agentId', 'contextTokens', 'createdAt', 'inputTokens', 'key', 'kind', 'messageCount', 'model', 'modelOverride', 'outputTokens', 'totalTokens', 'updatedAt']);
+    // OpenClaw's footer reads totalTokens against contextTokens: the last call's tokens, not the session's sum.
+    assert.deepEqual([main['inputTokens'], main['outputTokens'], main['totalTokens'], main['contextTokens']], [300, 40, 180, 128000]);
+    assert.deepEqual(Object.keys(payload.sessions[1]!).sort(), ['agentId', 'createdAt', 'key', 'kind', 'label', 'messageCount', 'spawnedBy', 'updatedAt']);
     assert.equal(payload.sessions[1]!['spawnedBy'], 'agent:main:main');
     const keys = async (p: unknown) => ((await call('sessions.list', p)).payload as { sessions: Array<{ key: string }> }).sessions.map((s) => s.key);
     assert.deepEqual(await keys({ label: 'research' }), ['agent:main:subagent:a1']);

@@ -76,8 +76,13 @@ export const COMMAND_LOADERS: Record<string, (program: Command, ctx: Ctx) => Pro
     return [];
   },
   async sessions(program, ctx) {
-    const mods = await Promise.all([import('./commands/sessions/list.js'), import('./commands/sessions/history.js')]);
-    return [group(program, 'sessions', 'list sessions and read their transcripts', mods, ctx)];
+    const mods = await Promise.all([
+      import('./commands/sessions/list.js'),
+      import('./commands/sessions/history.js'),
+      import('./commands/sessions/reset.js'),
+      import('./commands/sessions/delete.js'),
+    ]);
+    return [group(program, 'sessions', 'list sessions, read their transcripts, reset or delete one', mods, ctx)];
   },
   async models(program, ctx) {
     const mods = await Promise.all([import('./commands/models/list.js'), import('./commands/models/status.js'), import('./commands/models/reset.js')]);

@@ -151,4 +151,19 @@ describe('sessions.list, status and sessions.patch|reset|delete as OpenClaw clie
     }
     assert.equal((await row())!.label, 'kept', 'the refused patch changed nothing');
   });
+
+  test('the owner resets and deletes sessions with clawgate sessions reset|delete', async () => {
+    assert.equal((await turn('before the reset')).state, 'final');
+    const reset = await ag.cli(['sessions', 'reset', KEY]);
+    assert.equal(reset.code, 0, reset.stderr);
+    assert.match(reset.stdout, /^reset agent:main:main: \d+ transcript entries deleted \(label and model kept\)$/m);
+    assert.equal((await row())!.messageCount, 0);
+    assert.equal((await turn('note', 'agent:main:notes')).state, 'final');
+    const del = await ag.cli(['sessions', 'delete', 'agent:main:notes']);
+    assert.equal(del.code, 0, del.stderr);
+    assert.equal(del.stdout.trim(), 'deleted session agent:main:notes');
+    const again = await ag.cli(['sessions', 'delete', 'agent:main:notes']);
+    assert.notEqual(again.code, 0);
+    assert.match(again.stderr, /session agent:main:notes does not exist; clawgate sessions list shows the sessions/);
+  });
 });
