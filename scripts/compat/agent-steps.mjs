@@ -32,18 +32,28 @@ const CALL_TIMEOUT_MS = '20000';
 
 const replyFor = (text) => `${REPLY_PREFIX}${text}`;
 
-function lastUserText(body) {
+export function lastUserText(body) {
   const msgs = Array.isArray(body?.messages) ? body.messages : [];
   const c = [...msgs].reverse().find((m) => m?.role === 'user')?.content;
   if (typeof c === 'string') return c;
   return Array.isArray(c) ? c.map((b) => (typeof b?.text === 'string' ? b.text : '')).join('') : '';
 }
 
-/** Starts the stand-in OpenAI server (the compiled test helper) on 127.0.0.1. */
-export async function startFakeModel(repoRoot) {
+/**
+ * Starts the stand-in OpenAI server (the compiled test helper) on 127.0.0.1.
+ * rules: (req) => Reply | undefined, asked in order before the default echo, so
+ * other step files can script their own turns (the TUI steps' sub-agent).
+ */
+export async function startFakeModel(repoRoot, rules = []) {
   const file = path.join(repoRoot, 'dist', 'test', 'helpers', 'fake-openai.js');
   const { startFakeOpenAi } = await import(pathToFileURL(file).href);
-  return startFakeOpenAi(({ body }) => ({ text: replyFor(lastUserText(body)) }));
+  return startFakeOpenAi((req) => {
+    for (const rule of rules) {
+      const reply = rule(req);
+      if (reply) return reply;
+    }
+    return { text: replyFor(lastUserText(req.body)) };
+  });
 }
 
 /** clawgate.json keys that point the default agent at the fake model. */

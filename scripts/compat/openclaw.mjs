@@ -108,20 +108,25 @@ export function deviceIdOf(client) {
   } catch { return null; }
 }
 
+/** The argv that runs `openclaw ...args` on Node 24 (also what the TUI steps start in tmux). */
+export function openclawArgv(tools, args) {
+  // openclaw re-spawns itself once just to add this flag; passing it up front
+  // gives the same runtime in a single process, which a timeout can kill.
+  return [tools.node, '--disable-warning=ExperimentalWarning', tools.openclaw, ...args];
+}
+
 /**
  * Runs `<node24> <openclaw bin> ...args` as `client`, with a hard timeout.
  * @returns {Promise<{args:string[], display:string, code:number|null, signal:string|null,
  *   timedOut:boolean, ms:number, stdout:string, stderr:string}>}
  */
 export function runOpenclaw(tools, client, args, timeoutMs = CMD_TIMEOUT_MS) {
-  // openclaw re-spawns itself once just to add this flag; passing it up front
-  // gives the same runtime in a single process, which the timeout can kill.
-  const nodeArgs = ['--disable-warning=ExperimentalWarning', tools.openclaw, ...args];
+  const [node, ...nodeArgs] = openclawArgv(tools, args);
   const display = `[${client.name}] openclaw ${args.join(' ')}`;
   const t0 = Date.now();
   return new Promise((resolve) => {
     // cwd = the identity's own dir: openclaw loads ./.env from its cwd.
-    const child = spawn(tools.node, nodeArgs, {
+    const child = spawn(node, nodeArgs, {
       cwd: client.root, env: client.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
     });
     if (child.pid) active.add(child.pid);

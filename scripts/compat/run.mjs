@@ -3,8 +3,9 @@
 // cache dir outside the repo (install.mjs), starts a throwaway gateway
 // (gateway.mjs) whose default agent talks to a stand-in OpenAI server, runs CLI
 // commands as two isolated identities (openclaw.mjs): pairing, then the agent
-// methods (agent-steps.mjs); prints a report and a PASS/FAIL table, and
-// writes it to <cache>/last-report.txt.
+// methods (agent-steps.mjs), then `openclaw tui` driven in a private tmux pane
+// (tui-steps.mjs); prints a report and a PASS/FAIL table, and writes it to
+// <cache>/last-report.txt.
 // Exit code: 0 all passed, 1 a step failed, 2 setup failed (install/gateway).
 // CLAWGATE_COMPAT_KEEP=1 keeps the temp dirs for debugging.
 import fs from 'node:fs';
@@ -16,6 +17,8 @@ import { deviceIdOf, killActive, makeClient, runOpenclaw } from './openclaw.mjs'
 import { all, exitedOk, firstErrorLine, isList, jsonStep, usedFallback } from './verdicts.mjs';
 import { Report, shellArgs, truncate } from './report.mjs';
 import { agentConfig, runAgentSteps, startFakeModel } from './agent-steps.mjs';
+import { runTuiSteps, tuiModelRules } from './tui-steps.mjs';
+import { killAllPanes } from './tmux.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const report = new Report();
@@ -35,7 +38,7 @@ async function main() {
   }
   tmpRoot = makeTmpRoot();
   try {
-    fake = await startFakeModel(repoRoot);
+    fake = await startFakeModel(repoRoot, tuiModelRules());
   } catch (err) {
     report.note('setup', 'start fake model server', false, err.message);
     return 2;
@@ -135,6 +138,13 @@ async function main() {
   // --- agents: A drives the agent methods; the stand-in model answers ------
   await runAgentSteps({ step, client: A, fake });
 
+  // --- the TUI: A's `openclaw tui` in tmux, typed at and read like a person --
+  const record = (title, ok, note, extra = []) => {
+    report.note(++n, title, ok, note);
+    for (const l of extra) report.line(l);
+  };
+  await runTuiSteps({ record, line: (t) => report.line(t), client: A, tools, port: gw.port, fake });
+
   const stopped = await gw.stop();
   gw = null;
   report.note(++n, 'gateway ran throughout and stopped on SIGTERM', stopped === 'stopped on SIGTERM' || stopped.startsWith('stopped on SIGTERM'), stopped);
@@ -143,6 +153,7 @@ async function main() {
 
 async function cleanup() {
   killActive();
+  killAllPanes();
   if (gw) { try { await gw.stop(); } catch { /* best effort */ } }
   if (fake) { try { await fake.close(); } catch { /* best effort */ } }
   if (tmpRoot) {
