@@ -12,7 +12,7 @@ export const TARGETS = {
   'src/pairing/operations.ts': ['dist/src/pairing/operations.test.js'],
   'src/auth/token-strength.ts': ['dist/src/auth/token-strength.test.js'],
   'src/auth/rate-limit.ts': ['dist/src/auth/rate-limit.test.js'],
-  'src/cron/claim.ts': ['dist/src/cron/claim.test.js', 'dist/src/cron/scheduler.test.js'],
+  'src/cron/claim.ts': ['dist/src/cron/claim.test.js'],
   'src/approvals/decision.ts': ['dist/src/approvals/decision.test.js'],
   'src/approvals/allowlist-match.ts': ['dist/src/approvals/allowlist-match.test.js'],
   'src/agents/workspace/confine.ts': ['dist/src/agents/workspace/confine.test.js'],
