@@ -146,3 +146,10 @@ test('firstMatch: the first covering pattern, in order, or undefined', () => {
   assert.equal(firstMatch(['ls *'], 'git status'), undefined);
   assert.equal(firstMatch([], 'git status'), undefined);
 });
+
+test('a trailing backslash escapes nothing and is kept as it is', () => {
+  assert.equal(normalizeCommand('echo \\'), 'echo \\');
+  assert.equal(normalizeCommand('echo  a\\'), 'echo a\\');
+  assert.equal(normalizeCommand('\\'), '\\');
+  assert.equal(patternMatches('echo \\', 'echo  \\'), true);
+});

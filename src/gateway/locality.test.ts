@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { isLoopbackAddress } from '../util/loopback.js';
-import { classifyLocality } from './locality.js';
+import { classifyLocality, remoteIpOf } from './locality.js';
 import { originAllowed } from './origin.js';
 
 function req(remoteAddress: string, headers: Record<string, string> = {}): IncomingMessage {
@@ -87,9 +87,36 @@ test('Host headers, table: only localhost or a loopback IP literal keeps a loopb
     'evil@127.0.0.1:18789',
     '127.0.0.1:port',
     '127.0.0.1:18789:1',
+    // Junk before a loopback name is not skipped: the whole header must be one host (and port).
+    'evil.example:127.0.0.1',
+    'evil.example:1:localhost',
   ];
   for (const host of local) assert.equal(classifyLocality(req('127.0.0.1', { host })), 'loopback-direct', `local: ${host}`);
   for (const host of notLocal) assert.equal(classifyLocality(req('127.0.0.1', { host })), 'loopback-forwarded', `not local: ${host}`);
   // A look-alike peer address is no address: only the socket's real loopback peer counts.
   assert.equal(classifyLocality(req('::ffff:10.0.0.1')), 'remote');
+});
+
+function bare(remoteAddress: string | undefined, headers: Record<string, string> = {}): IncomingMessage {
+  return { socket: { remoteAddress }, headers } as unknown as IncomingMessage;
+}
+
+test('a loopback socket with no Host header at all (an HTTP/1.0 client by hand) is local; a Host header names the machine or not', () => {
+  assert.equal(classifyLocality(bare('127.0.0.1')), 'loopback-direct');
+  assert.equal(classifyLocality(bare('::1')), 'loopback-direct');
+  assert.equal(classifyLocality(bare('127.0.0.1', { host: 'evil.example' })), 'loopback-forwarded');
+  // No Host header does not excuse a forwarding header.
+  assert.equal(classifyLocality(bare('127.0.0.1', { 'x-forwarded-for': '203.0.113.9' })), 'loopback-forwarded');
+  assert.equal(classifyLocality(bare('203.0.113.9')), 'remote');
+  assert.equal(classifyLocality(bare(undefined)), 'remote');
+});
+
+test('the peer address is reported without the IPv4-mapped prefix; other addresses as they are', () => {
+  assert.equal(remoteIpOf(bare('::ffff:203.0.113.9')), '203.0.113.9');
+  assert.equal(remoteIpOf(bare('::ffff:127.0.0.1')), '127.0.0.1');
+  assert.equal(remoteIpOf(bare('203.0.113.9')), '203.0.113.9');
+  assert.equal(remoteIpOf(bare('::1')), '::1');
+  assert.equal(remoteIpOf(bare('2001:db8::ffff:1')), '2001:db8::ffff:1');
+  // A socket that already closed has no address.
+  assert.equal(remoteIpOf(bare(undefined)), undefined);
 });
