@@ -21,10 +21,13 @@ export PATH="$pkg/bin:$PATH" npm_config_nodedir="$pkg"
 STRYKER_VERSION=10.1.1
 stryker_cache="${CLAWGATE_STRYKER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/clawgate-stryker}"
 stryker_pkg="$stryker_cache/node_modules/@stryker-mutator/core"
-if [ "$(node -p "try{require('$stryker_pkg/package.json').version}catch{''}")" != "$STRYKER_VERSION" ]; then
-  echo "installing @stryker-mutator/core@$STRYKER_VERSION into $stryker_cache"
+# Stryker reads tsconfig.json with TypeScript, which it resolves from its own install: the project's version.
+ts_version="$(node -p "require('./package.json').devDependencies.typescript")"
+if [ "$(node -p "try{require('$stryker_pkg/package.json').version}catch{''}")" != "$STRYKER_VERSION" ] \
+  || ! (cd "$stryker_cache" && node -e "require.resolve('typescript')" 2>/dev/null); then
+  echo "installing @stryker-mutator/core@$STRYKER_VERSION (and typescript@$ts_version) into $stryker_cache"
   mkdir -p "$stryker_cache"
-  npm install --no-audit --no-fund --no-save --prefix "$stryker_cache" "@stryker-mutator/core@$STRYKER_VERSION" >/dev/null
+  npm install --no-audit --no-fund --no-save --prefix "$stryker_cache" "@stryker-mutator/core@$STRYKER_VERSION" "typescript@$ts_version" >/dev/null
 fi
 here="$(pwd)"
 if ! node -e "require('better-sqlite3-13')" 2>/dev/null; then
