@@ -20,5 +20,8 @@ if (files.length === 0) {
   console.error('no test files found: run `npm run build` first');
   process.exit(1);
 }
-const res = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// A test that hangs fails by name after this long instead of holding the run until CI's limit (the longest
+// test, the crash stress run in CI, takes about 5 minutes).
+const TEST_TIMEOUT_MS = 15 * 60_000;
+const res = spawnSync(process.execPath, ['--test', '--test-concurrency=2', `--test-timeout=${TEST_TIMEOUT_MS}`, ...files], { stdio: 'inherit' });
 process.exit(res.status ?? 1);
