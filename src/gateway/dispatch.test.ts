@@ -53,6 +53,14 @@ function setup(scopes: readonly string[] = ['operator.read'], role = 'operator')
 
 const codeOf = (res: ResponseFrame) => (res.error?.details as { code?: string } | undefined)?.code;
 
+/** Resolves once `n` second responses were sent (a few ticks after the first, however loaded the machine). */
+async function laterCount(later: readonly unknown[], n: number): Promise<void> {
+  for (let i = 0; later.length < n; i++) {
+    if (i > 500) throw new Error(`only ${later.length} of ${n} second responses within 5 s`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 describe('the dispatcher checks, in order, before any handler runs', () => {
   test('connect after the handshake is CONNECT_REPEATED', async () => {
     assert.equal(codeOf(await setup().call('connect', {})), 'CONNECT_REPEATED');
@@ -113,10 +121,10 @@ describe('handlers', () => {
     const first = await s.call('test.later', { fail: false });
     assert.deepEqual(first.payload, { phase: 'accepted' });
     assert.equal(s.later.length, 0, 'the final response never overtakes the first');
-    await new Promise((r) => setTimeout(r, 20));
+    await laterCount(s.later, 1);
     assert.deepEqual(s.later, [{ type: 'res', id: 'r1', ok: true, payload: { phase: 'final' } }]);
     await s.call('test.later', { fail: true });
-    await new Promise((r) => setTimeout(r, 20));
+    await laterCount(s.later, 2);
     assert.equal(codeOf(s.later[1]!), 'RUN_TIMEOUT');
   });
 });
