@@ -490,3 +490,13 @@ test('revoke keeps the record but clears hash and confirmation, requires proof, 
     return true;
   });
 });
+
+test('approval adds the requested role to the roles the device already has; an operator rotates to scopes its approval implies', (t) => {
+  const store = tempStore(t);
+  approveRequest(store, ask(store, 'dev-roles', ['operator.write']), LOCAL_OWNER, T0 + 1);
+  store.pending.put({ ...rawPending('req-role-0001', 'dev-roles', []), role: 'node', roles: [] });
+  approveRequest(store, 'req-role-0001', LOCAL_OWNER, T0 + 2);
+  assert.deepEqual(store.devices.get('dev-roles')!.roles, ['node', 'operator']);
+  // operator.write implies operator.read for the operator role.
+  assert.deepEqual(rotateToken(store, { deviceId: 'dev-roles', role: 'operator', scopes: ['operator.read'] }, LOCAL_OWNER, T0 + 3).scopes, ['operator.read']);
+});
