@@ -327,3 +327,176 @@ test('listPairing: live requests newest first, paired devices newest approval fi
   assert.ok(!text.includes('tokenHash') && !/"[0-9a-f]{64}"/.test(text), 'no token or hash in the views');
   assert.match(list.paired[0]!.tokens![0]!.fingerprint!, /^sha256:[0-9a-f]{12}$/);
 });
+
+test('approval records every field of the request on the device and owes the role a token, none minted yet', (t) => {
+  const store = tempStore(t);
+  store.pending.put({ ...rawPending('req-full-0001', 'dev-full', ['operator.read']), displayName: 'Laptop', platform: 'linux', deviceFamily: 'desktop', clientId: 'cli', clientMode: 'cli', remoteIp: '10.0.0.7' });
+  approveRequest(store, 'req-full-0001', LOCAL_OWNER, T0 + 5);
+  assert.deepEqual(store.devices.get('dev-full'), {
+    deviceId: 'dev-full', publicKey: 'pk-dev-full', displayName: 'Laptop', platform: 'linux', deviceFamily: 'desktop', clientId: 'cli', clientMode: 'cli',
+    roles: ['operator'], approvedScopes: ['operator.read'], remoteIp: '10.0.0.7', createdAtMs: T0 + 5, approvedAtMs: T0 + 5, lastSeenAtMs: undefined,
+  });
+  const tok = store.tokens.get('dev-full', 'operator')!;
+  assert.deepEqual([tok.tokenHash, tok.scopes, tok.createdAtMs, tok.rotatedAtMs, tok.revokedAtMs, tok.confirmedAtMs, tok.lastUsedAtMs], [undefined, ['operator.read'], T0 + 5, undefined, undefined, undefined, undefined]);
+  assert.deepEqual(store.retiredTokens.forDevice('dev-full', T0 + 5), [], 'nothing to retire on a first approval');
+});
+
+test('a later approval keeps what the new request does not say, unions roles and scopes, and retires the delivered token as rotated by the gateway', (t) => {
+  const store = tempStore(t);
+  store.pending.put({ ...rawPending('req-one-00001', 'dev-again', ['operator.read']), displayName: 'Laptop', platform: 'linux', deviceFamily: 'desktop', clientId: 'cli', clientMode: 'cli', remoteIp: '10.0.0.7' });
+  approveRequest(store, 'req-one-00001', LOCAL_OWNER, T0 + 1);
+  const d = authorizeDevice(store, connect('dev-again'), POLICY, T0 + 2);
+  assert.ok(d.outcome === 'pass' && d.issued);
+  authorizeDevice(store, connect('dev-again', { presentedToken: d.issued.deviceToken }), POLICY, T0 + 3);
+  const before = store.devices.get('dev-again')!;
+  assert.deepEqual([before.displayName, before.platform, before.deviceFamily, before.clientMode], ['Laptop', 'linux', 'desktop', 'cli']);
+  const tokenBefore = store.tokens.get('dev-again', 'operator')!;
+  store.pending.put({ ...rawPending('req-two-00001', 'dev-again', ['operator.write']), roles: ['operator', 'node'], role: 'node' });
+  approveRequest(store, 'req-two-00001', LOCAL_OWNER, T0 + 20);
+  assert.deepEqual(store.devices.get('dev-again'), {
+    ...before,
+    roles: ['node', 'operator'], approvedScopes: ['operator.read', 'operator.write'], createdAtMs: T0 + 1, approvedAtMs: T0 + 20,
+  });
+  const node = store.tokens.get('dev-again', 'node')!;
+  assert.deepEqual([node.tokenHash, node.scopes, node.createdAtMs, node.rotatedAtMs], [undefined, [], T0 + 20, undefined], 'a node token carries no operator scopes');
+  assert.deepEqual(store.tokens.get('dev-again', 'operator'), tokenBefore, 'the operator token is untouched by a node approval');
+
+  // Approving the operator role again replaces its token: the delivered hash is retired as rotated.
+  store.pending.put(rawPending('req-three-0001', 'dev-again', ['operator.read']));
+  approveRequest(store, 'req-three-0001', LOCAL_OWNER, T0 + 30);
+  const op = store.tokens.get('dev-again', 'operator')!;
+  assert.deepEqual([op.tokenHash, op.scopes, op.createdAtMs, op.rotatedAtMs, op.lastUsedAtMs], [undefined, ['operator.read', 'operator.write'], tokenBefore.createdAtMs, T0 + 30, tokenBefore.lastUsedAtMs]);
+  assert.deepEqual(store.retiredTokens.forDevice('dev-again', T0 + 30).map((r) => [r.role, r.tokenHash, r.why, r.retiredAtMs, r.actor]), [['operator', tokenBefore.tokenHash, 'rotated', T0 + 30, 'gateway']]);
+});
+
+test('expired requests are pruned by reject, each audited as pairing.expired by the gateway', (t) => {
+  const store = tempStore(t);
+  store.pending.put(rawPending('req-old-00001', 'dev-old'));
+  store.pending.put({ ...rawPending('req-live-0001', 'dev-live'), expiresAtMs: T0 + 10 * PENDING_REQUEST_TTL_MS });
+  rejectRequest(store, 'req-live-0001', LOCAL_OWNER, T0 + PENDING_REQUEST_TTL_MS + 1);
+  assert.deepEqual(store.audit.ofKind('pairing.expired').map((e) => [e.tsMs, e.deviceId, e.requestId, e.role, e.actor]), [[T0 + PENDING_REQUEST_TTL_MS + 1, 'dev-old', 'req-old-00001', 'operator', 'gateway']]);
+});
+
+test('reject returns the request and device, and audits who rejected which role', (t) => {
+  const store = tempStore(t);
+  const requestId = ask(store, 'dev-no');
+  assert.deepEqual(rejectRequest(store, requestId, pairingOnly('dev-x'), T0 + 5), { requestId, deviceId: 'dev-no' });
+  assert.deepEqual(store.audit.ofKind('pairing.rejected').map((e) => [e.tsMs, e.deviceId, e.requestId, e.role, e.actor]), [[T0 + 5, 'dev-no', requestId, 'operator', 'rpc:dev-x']]);
+});
+
+test('SCOPE_ESCALATION on approve names the request and the missing scopes; an admin approves the same request', (t) => {
+  const store = tempStore(t);
+  const requestId = ask(store, 'dev-big', ['operator.admin', 'operator.read', 'operator.write']);
+  assert.throws(() => approveRequest(store, requestId, pairingOnly('dev-x'), T0 + 5), (err: unknown) => {
+    assert.ok(err instanceof ClawgateError);
+    assert.equal(err.code, 'SCOPE_ESCALATION');
+    assert.deepEqual(err.details, { requestId, missing: ['operator.admin', 'operator.write'] });
+    assert.ok(err.message.includes('would grant operator.admin, operator.write,'), err.message);
+    return true;
+  });
+  assert.equal(approveRequest(store, requestId, ADMIN_RPC, T0 + 6).device.deviceId, 'dev-big');
+  assert.equal(store.audit.ofKind('pairing.approved')[0]!.actor, 'rpc:admin');
+});
+
+test('remove retires every token of the device as removed by the caller; a device without tokens leaves one operator row', (t) => {
+  const store = tempStore(t);
+  paired(store, 'dev-two');
+  const hash = store.tokens.get('dev-two', 'operator')!.tokenHash;
+  assert.deepEqual(removeDevice(store, 'dev-two', ADMIN_RPC, T0 + 10), { deviceId: 'dev-two' });
+  assert.deepEqual(store.retiredTokens.forDevice('dev-two', T0 + 10).map((r) => [r.role, r.tokenHash, r.why, r.retiredAtMs, r.actor]), [['operator', hash, 'removed', T0 + 10, 'rpc:admin']]);
+  assert.deepEqual(store.audit.ofKind('device.removed').map((e) => [e.tsMs, e.deviceId, e.actor]), [[T0 + 10, 'dev-two', 'rpc:admin']]);
+
+  approveRequest(store, ask(store, 'dev-bare'), LOCAL_OWNER, T0 + 1);
+  store.db.prepare('DELETE FROM device_tokens WHERE device_id = ?').run('dev-bare');
+  removeDevice(store, 'dev-bare', ADMIN_RPC, T0 + 11);
+  assert.deepEqual(store.retiredTokens.forDevice('dev-bare', T0 + 11).map((r) => [r.role, r.tokenHash, r.why, r.retiredAtMs, r.actor]), [['operator', undefined, 'removed', T0 + 11, 'rpc:admin']]);
+});
+
+test('FORBIDDEN names the other device in its details; an admin manages any device', (t) => {
+  const store = tempStore(t);
+  paired(store, 'dev-mine');
+  paired(store, 'dev-theirs');
+  assert.throws(() => removeDevice(store, 'dev-theirs', pairingOnly('dev-mine'), T0 + 10), (err: unknown) => {
+    assert.ok(err instanceof ClawgateError && err.code === 'FORBIDDEN');
+    assert.deepEqual(err.details, { deviceId: 'dev-theirs' });
+    assert.ok(err.message.startsWith('removal of another device needs operator.admin'), err.message);
+    return true;
+  });
+  const admin: Actor = { label: 'rpc:adm', deviceId: 'dev-mine', scopes: ['operator.admin'] };
+  assert.equal(revokeToken(store, { deviceId: 'dev-theirs', role: 'operator' }, admin, T0 + 11).deviceId, 'dev-theirs');
+  assert.equal(rotateToken(store, { deviceId: 'dev-theirs', role: 'operator' }, admin, T0 + 12).delivery, 'next-connect');
+  assert.equal(removeDevice(store, 'dev-theirs', admin, T0 + 13).deviceId, 'dev-theirs');
+});
+
+test('rotate writes a fresh record: created kept, rotated now, proof needed, old hash retired by the caller', (t) => {
+  const store = tempStore(t);
+  paired(store, 'dev-rot', ['operator.read', 'operator.write']);
+  store.tokens.markUsed('dev-rot', 'operator', T0 + 7);
+  const before = store.tokens.get('dev-rot', 'operator')!;
+  const r = rotateToken(store, { deviceId: 'dev-rot', role: 'operator' }, pairingOnly('dev-rot'), T0 + 10);
+  assert.deepEqual(store.tokens.get('dev-rot', 'operator'), {
+    deviceId: 'dev-rot', role: 'operator', tokenHash: hashToken(r.token!), scopes: ['operator.read', 'operator.write'],
+    createdAtMs: before.createdAtMs, rotatedAtMs: T0 + 10, revokedAtMs: undefined, confirmedAtMs: undefined, lastUsedAtMs: T0 + 7, needsProof: true,
+  });
+  assert.deepEqual(store.retiredTokens.forDevice('dev-rot', T0 + 10).map((x) => [x.role, x.tokenHash, x.why, x.retiredAtMs, x.actor]), [['operator', before.tokenHash, 'rotated', T0 + 10, 'rpc:dev-rot']]);
+  assert.deepEqual(store.audit.ofKind('token.rotated').map((e) => [e.tsMs, e.role]), [[T0 + 10, 'operator']]);
+  // Rotated again without scopes: the token's current scopes stand, even when narrower than the approval.
+  rotateToken(store, { deviceId: 'dev-rot', role: 'operator', scopes: ['operator.read'] }, LOCAL_OWNER, T0 + 11);
+  assert.deepEqual(rotateToken(store, { deviceId: 'dev-rot', role: 'operator' }, LOCAL_OWNER, T0 + 12).scopes, ['operator.read']);
+});
+
+test('rotate of an approved role with no token yet takes the approved scopes; unknown roles and escalations name the device', (t) => {
+  const store = tempStore(t);
+  approveRequest(store, ask(store, 'dev-fresh-0123456789', ['operator.write']), LOCAL_OWNER, T0 + 1);
+  store.db.prepare('DELETE FROM device_tokens WHERE device_id = ?').run('dev-fresh-0123456789');
+  const r = rotateToken(store, { deviceId: 'dev-fresh-0123456789', role: 'operator' }, LOCAL_OWNER, T0 + 10);
+  assert.deepEqual(r, { deviceId: 'dev-fresh-0123456789', role: 'operator', scopes: ['operator.write'], rotatedAtMs: T0 + 10, delivery: 'next-connect' });
+  assert.equal(store.tokens.get('dev-fresh-0123456789', 'operator')!.createdAtMs, T0 + 10);
+  assert.throws(() => rotateToken(store, { deviceId: 'dev-fresh-0123456789', role: 'node' }, LOCAL_OWNER, T0 + 11), (err: unknown) => {
+    assert.ok(err instanceof ClawgateError && err.code === 'UNKNOWN_ROLE');
+    assert.deepEqual(err.details, { deviceId: 'dev-fresh-0123456789', role: 'node' });
+    assert.equal(err.message, 'unknown deviceId/role: device dev-fresh-01 is not approved for role "node"');
+    return true;
+  });
+  assert.throws(() => rotateToken(store, { deviceId: 'dev-fresh-0123456789', role: 'operator', scopes: ['operator.admin', 'operator.pairing'] }, LOCAL_OWNER, T0 + 11), (err: unknown) => {
+    assert.ok(err instanceof ClawgateError && err.code === 'SCOPE_ESCALATION');
+    assert.deepEqual(err.details, { deviceId: 'dev-fresh-0123456789', missing: ['operator.admin', 'operator.pairing'] });
+    assert.equal(err.message, 'cannot rotate to operator.admin, operator.pairing: beyond what device dev-fresh-01 is approved for; approve a scope upgrade instead');
+    return true;
+  });
+});
+
+test('a non-operator role may rotate only to scopes literally approved (no implied scopes)', (t) => {
+  const store = tempStore(t);
+  store.pending.put({ ...rawPending('req-node-0001', 'dev-node', ['operator.write']), role: 'node', roles: ['node'] });
+  approveRequest(store, 'req-node-0001', LOCAL_OWNER, T0 + 1);
+  assert.deepEqual(rotateToken(store, { deviceId: 'dev-node', role: 'node', scopes: ['operator.write'] }, LOCAL_OWNER, T0 + 2).scopes, ['operator.write']);
+  // operator.write implies operator.read for an operator, but a node token gets only what is listed.
+  assert.throws(() => rotateToken(store, { deviceId: 'dev-node', role: 'node', scopes: ['operator.read'] }, LOCAL_OWNER, T0 + 3), code('SCOPE_ESCALATION', 'operator.read'));
+});
+
+test('revoke keeps the record but clears hash and confirmation, requires proof, retires the hash as revoked; a role without a token is UNKNOWN_ROLE', (t) => {
+  const store = tempStore(t);
+  paired(store, 'dev-rv-0123456789');
+  const before = store.tokens.get('dev-rv-0123456789', 'operator')!;
+  revokeToken(store, { deviceId: 'dev-rv-0123456789', role: 'operator' }, pairingOnly('dev-rv-0123456789'), T0 + 10);
+  assert.deepEqual(store.tokens.get('dev-rv-0123456789', 'operator'), { ...before, tokenHash: undefined, revokedAtMs: T0 + 10, confirmedAtMs: undefined, needsProof: true });
+  assert.deepEqual(store.retiredTokens.forDevice('dev-rv-0123456789', T0 + 10).map((x) => [x.role, x.tokenHash, x.why, x.retiredAtMs, x.actor]), [['operator', before.tokenHash, 'revoked', T0 + 10, 'rpc:dev-rv-0']]);
+  assert.deepEqual(store.audit.ofKind('token.revoked').map((e) => e.tsMs), [T0 + 10]);
+  assert.throws(() => revokeToken(store, { deviceId: 'dev-rv-0123456789', role: 'node' }, LOCAL_OWNER, T0 + 11), (err: unknown) => {
+    assert.ok(err instanceof ClawgateError && err.code === 'UNKNOWN_ROLE');
+    assert.deepEqual(err.details, { deviceId: 'dev-rv-0123456789', role: 'node' });
+    assert.equal(err.message, 'unknown deviceId/role: device dev-rv-01234 has no active token for role "node"');
+    return true;
+  });
+});
+
+test('approval adds the requested role to the roles the device already has; an operator rotates to scopes its approval implies', (t) => {
+  const store = tempStore(t);
+  approveRequest(store, ask(store, 'dev-roles', ['operator.write']), LOCAL_OWNER, T0 + 1);
+  store.pending.put({ ...rawPending('req-role-0001', 'dev-roles', []), role: 'node', roles: [] });
+  approveRequest(store, 'req-role-0001', LOCAL_OWNER, T0 + 2);
+  assert.deepEqual(store.devices.get('dev-roles')!.roles, ['node', 'operator']);
+  // operator.write implies operator.read for the operator role.
+  assert.deepEqual(rotateToken(store, { deviceId: 'dev-roles', role: 'operator', scopes: ['operator.read'] }, LOCAL_OWNER, T0 + 3).scopes, ['operator.read']);
+});

@@ -257,3 +257,45 @@ test('a workspace that does not exist is FILE_NOT_FOUND, naming it', async (t) =
   const err = await refusal(confinePath(missing, 'a.txt'), 'FILE_NOT_FOUND');
   assert.ok(err.message.includes(missing));
 });
+
+test('refusals carry the path and the workspace in their details', async (t) => {
+  const { ws } = layout(t);
+  symlinkSync('loop-b', join(ws, 'loop-a'));
+  symlinkSync('loop-a', join(ws, 'loop-b'));
+  assert.deepEqual((await refusal(confinePath(ws, 'loop-a'), 'FILE_REFUSED')).details, { path: 'loop-a', workspace: ws });
+  assert.deepEqual((await refusal(confinePath(ws, '../outside'), 'WORKSPACE_PATH_ESCAPE')).details, { path: '../outside', workspace: ws });
+  assert.deepEqual((await refusal(confinePath(ws, ''), 'INVALID_PARAMS')).details, { workspace: ws });
+  assert.deepEqual((await refusal(confinePath(ws, 'a\0b'), 'INVALID_PARAMS')).details, { workspace: ws });
+  assert.deepEqual((await refusal(confinePath(ws, 'x'.repeat(MAX_PATH_CHARS + 1)), 'INVALID_PARAMS')).details, { workspace: ws });
+  const missing = join(ws, 'gone');
+  assert.deepEqual((await refusal(confinePath(missing, 'a.txt'), 'FILE_NOT_FOUND')).details, { workspace: missing });
+});
+
+test('the path length cap: exactly MAX_PATH_CHARS is allowed, one more is refused with both lengths in the message', async (t) => {
+  const { ws } = layout(t);
+  const atCap = 'd/'.repeat(MAX_PATH_CHARS / 2 - 1) + 'xx'; // MAX_PATH_CHARS characters, short components
+  assert.equal(atCap.length, MAX_PATH_CHARS);
+  assert.equal((await confinePath(ws, atCap)).exists, false);
+  const err = await refusal(confinePath(ws, `${atCap}x`), 'INVALID_PARAMS');
+  assert.ok(err.message.includes(`path is ${MAX_PATH_CHARS + 1} characters long, more than ${MAX_PATH_CHARS}`), err.message);
+  assert.ok(err.message.includes(ws), err.message);
+});
+
+test('a chain of exactly 40 dangling symlinks is followed; 41 is refused as a loop', async (t) => {
+  const { ws } = layout(t);
+  const chain = (prefix: string, n: number): void => {
+    for (let i = 0; i < n - 1; i++) symlinkSync(`${prefix}${i + 1}`, join(ws, `${prefix}${i}`));
+    symlinkSync('sub/later.txt', join(ws, `${prefix}${n - 1}`));
+  };
+  chain('c', 40);
+  assert.deepEqual(await confinePath(ws, 'c0'), { root: ws, real: join(ws, 'sub', 'later.txt'), rel: 'sub/later.txt', exists: false });
+  chain('d', 41);
+  assert.match((await refusal(confinePath(ws, 'd0'), 'FILE_REFUSED')).message, /more than 40 symlinks/);
+});
+
+test('other system errors are not taken for a missing path: a name longer than the file system allows fails as ENAMETOOLONG', async (t) => {
+  const { ws } = layout(t);
+  const long = 'n'.repeat(300);
+  await assert.rejects(confinePath(ws, long), (err: NodeJS.ErrnoException) => !(err instanceof ClawgateError) && err.code === 'ENAMETOOLONG');
+  await assert.rejects(confinePath(join(ws, long), 'a.txt'), (err: NodeJS.ErrnoException) => !(err instanceof ClawgateError) && err.code === 'ENAMETOOLONG');
+});
