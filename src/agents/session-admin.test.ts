@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tempStore } from '../../test/helpers/temp-store.js';
 import { resolveAgents } from './agent-config.js';
-import { patchSession, sessionDefaults, summarize, type SessionAdminDeps } from './session-admin.js';
+import { patchSession, resetSession, sessionDefaults, summarize, type SessionAdminDeps } from './session-admin.js';
 
 const config = resolveAgents(
   {
@@ -37,4 +37,12 @@ test('a patch to a model whose provider is not configured changes nothing', (t) 
   d.store.sessions.ensure({ key: 'agent:main:main', agentId: 'main', kind: 'main', label: 'keep' }, 1);
   assert.throws(() => patchSession(d, 'agent:main:main', { model: 'other/x', label: 'new' }), (err: { code?: string }) => err.code === 'MODEL_NOT_CONFIGURED');
   assert.deepEqual([d.store.sessions.get('agent:main:main')!.model, d.store.sessions.get('agent:main:main')!.label], [null, 'keep']);
+});
+
+test('a session deleted while its reset waited for its runs is UNKNOWN_SESSION, not an internal error', async (t) => {
+  const d = deps(t);
+  d.store.sessions.ensure({ key: 'agent:main:main', agentId: 'main', kind: 'main' }, 1);
+  const racing: SessionAdminDeps = { ...d, waitEnded: async () => void d.store.write(() => d.store.sessions.delete('agent:main:main')) };
+  await assert.rejects(resetSession(racing, 'agent:main:main'), (err: { code?: string }) => err.code === 'UNKNOWN_SESSION');
+  assert.equal(d.store.sessions.get('agent:main:main'), undefined);
 });

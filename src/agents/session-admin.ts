@@ -50,10 +50,14 @@ export function summarize(d: SessionAdminDeps, s: SessionRecord, cfg = d.config(
   };
 }
 
+function unknownSession(key: string): ClawgateError {
+  return new ClawgateError('UNKNOWN_SESSION', `session ${key} does not exist; clawgate sessions list shows the sessions`, { sessionKey: key });
+}
+
 function existing(d: SessionAdminDeps, sessionKey: string): SessionRecord {
   const key = parseSessionKey(sessionKey, d.config().defaultAgentId).key;
   const s = d.store.sessions.get(key);
-  if (!s) throw new ClawgateError('UNKNOWN_SESSION', `session ${key} does not exist; clawgate sessions list shows the sessions`, { sessionKey: key });
+  if (!s) throw unknownSession(key);
   return s;
 }
 
@@ -80,12 +84,15 @@ export async function resetSession(d: SessionAdminDeps, sessionKey: string): Pro
   await d.waitEnded(aborted);
   await d.killProcesses(s.key);
   const now = d.now();
-  const cleared = d.store.write(() => {
+  // While the runs ended, another caller may have deleted the session: then there is nothing to reset.
+  const after = d.store.write(() => {
+    if (!d.store.sessions.exists(s.key)) return undefined;
     const n = d.store.transcripts.clear(s.key);
     d.store.sessions.touch(s.key, now);
-    return n;
+    return { cleared: n, record: d.store.sessions.get(s.key)! };
   });
-  return { session: summarize(d, d.store.sessions.get(s.key)!), cleared, aborted };
+  if (!after) throw unknownSession(s.key);
+  return { session: summarize(d, after.record), cleared: after.cleared, aborted };
 }
 
 /** Remove a session and its transcript after aborting its runs and killing its processes. */
