@@ -21,6 +21,7 @@ const LAYERS = [
   ['gateway'],
   ['client'],
   ['doctor'],
+  ['tui'],
   ['cli'],
 ];
 

@@ -13,7 +13,7 @@ const TERMINAL_KINDS = new Set(['auth', 'pairing', 'scope', 'protocol', 'config'
 /**
  * Keeps a connection up with bounded exponential backoff (with jitter). Auth and pairing rejections are
  * not retried blindly: after MAX_AUTH_ATTEMPTS it stops and emits 'terminal' with the error, whose
- * message names the command to run. Emits 'connected' (client), 'disconnected' (code, reason), 'terminal'.
+ * message names the command to run. Emits 'connected' (client), 'disconnected' (code, reason), 'retry' (delay ms, attempt), 'terminal'.
  */
 export class ReconnectingClient extends EventEmitter {
   #stopped = false;
@@ -83,5 +83,6 @@ export class ReconnectingClient extends EventEmitter {
     const delay = delayMs ?? Math.round(exp / 2 + Math.random() * (exp / 2));
     this.#timer = setTimeout(() => void this.#connect(), delay);
     this.#timer.unref();
+    this.emit('retry', delay, this.#attempt);
   }
 }

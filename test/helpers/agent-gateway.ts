@@ -39,8 +39,8 @@ export interface AgentGateway {
   cli(args: string[], env?: NodeJS.ProcessEnv): Promise<CliResult>;
   /** `models status --json`, the row of one provider. */
   providerStatus(providerId?: string): Promise<ProviderStatus>;
-  /** Stop the gateway and start it again on the same state dir and config file. */
-  restart(): Promise<void>;
+  /** Stop the gateway and start it again on the same state dir and config file (and port, with samePort). */
+  restart(opts?: { samePort?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -79,11 +79,12 @@ export async function startAgentGateway(opts: AgentGatewayOptions = {}): Promise
       if (!row) throw new Error(`models status has no provider ${providerId}: ${r.stdout}`);
       return row;
     },
-    async restart() {
+    async restart(restartOpts = {}) {
+      const port = gw.port;
       await gw.stop();
       // The file as it is now (a `config set` since the start included); startGateway rewrites only the port.
       const current = JSON.parse(readFileSync(join(gw.stateDir, 'clawgate.json'), 'utf8')) as Record<string, unknown>;
-      gw = await startGateway({ stateDir: gw.stateDir, config: current, token, ...(opts.env ? { env: opts.env } : {}) });
+      gw = await startGateway({ stateDir: gw.stateDir, config: current, token, ...(opts.env ? { env: opts.env } : {}), ...(restartOpts.samePort ? { port } : {}) });
     },
     async stop() {
       await gw.stop();

@@ -41,6 +41,8 @@ export interface StartOptions {
   token?: string | null;
   args?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Listen on this port (a restart that clients must find again) instead of a fresh one. */
+  port?: number;
 }
 
 /** A loopback port that was free a moment ago. */
@@ -72,7 +74,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
 
 async function startOnce(opts: StartOptions): Promise<RunningGateway> {
   const token = opts.token === null ? undefined : (opts.token ?? randomToken());
-  const chosen = await freePort();
+  const chosen = opts.port ?? (await freePort());
   const base = (opts.config ?? { gateway: { auth: token ? { mode: 'token', token } : { mode: 'token' } } }) as { gateway?: Record<string, unknown> };
   const config = { ...base, gateway: { ...(base.gateway ?? {}), port: chosen } };
   const stateDir = opts.stateDir ?? makeStateDir(config);

@@ -1,0 +1,63 @@
+import { hostname } from 'node:os';
+import type { Command } from 'commander';
+import { ProcessTerminal } from '@mariozechner/pi-tui';
+import { loadOrCreateIdentity } from '../../client/identity.js';
+import { TokenCache } from '../../client/token-cache.js';
+import { ClawgateError } from '../../protocol/error-catalogue.js';
+import { MAX_MESSAGE_CHARS } from '../../protocol/limits.js';
+import { parseSessionKey } from '../../protocol/session-key.js';
+import { TuiApp } from '../../tui/app.js';
+import { guardTerminal, ENTER_ALT_SCREEN } from '../../tui/terminal-guard.js';
+import { colorWanted, makeTheme } from '../../tui/theme.js';
+import type { CliContext } from '../context.js';
+import { resolveTarget } from '../gateway-target.js';
+import { inCliTerms } from '../token-refusal.js';
+import { sessionKeyFor } from './agent.js';
+
+interface TuiFlags {
+  agent?: string;
+  session?: string;
+  message?: string;
+}
+
+/** `clawgate tui`: the owner's chat screen, a paired device of this host like the CLI. */
+export function register(program: Command, ctx: () => CliContext): void {
+  program
+    .command('tui')
+    .description('chat with an agent in a terminal screen; answer exec approvals and pairing requests in place')
+    .option('--agent <id>', "the agent (default: the default agent); its main session unless --session")
+    .option('--session <key>', 'the session key, e.g. agent:main:main')
+    .option('-m, --message <text>', 'send this message as soon as the session is shown')
+    .action(async (opts: TuiFlags) => {
+      const c = ctx();
+      if (!process.stdin.isTTY || !process.stdout.isTTY) throw new ClawgateError('USAGE', 'clawgate tui needs a terminal (stdin and stdout a TTY); for scripts use: clawgate agent -m TEXT');
+      const sessionKey = opts.session !== undefined || opts.agent !== undefined ? sessionKeyFor(opts) : undefined;
+      if (sessionKey !== undefined) parseSessionKey(sessionKey, 'main'); // malformed keys fail here, before the screen
+      if (opts.message !== undefined && (opts.message.trim() === '' || opts.message.length > MAX_MESSAGE_CHARS)) throw new ClawgateError('USAGE', `--message takes 1-${MAX_MESSAGE_CHARS} characters`);
+      const target = resolveTarget(c);
+      const identity = loadOrCreateIdentity(c.paths.identityPath);
+      const color = colorWanted(c.io.env);
+      const code = await new Promise<number>((resolve) => {
+        let app: TuiApp | undefined;
+        const guard = guardTerminal({ stdin: process.stdin, fd: 1, onSignal: () => app?.exit(0) });
+        process.stdout.write(ENTER_ALT_SCREEN);
+        app = new TuiApp({
+          client: { url: target.url, gatewayToken: target.token.secret, identity, tokenCache: new TokenCache(c.paths.tokenCachePath, identity.deviceId), clientId: 'clawgate-tui', clientMode: 'tui', displayName: `clawgate tui on ${hostname()}`, timeoutMs: c.timeoutMs },
+          gatewayLabel: target.url.replace(/^wss?:\/\//, ''),
+          agentId: opts.agent,
+          sessionKey,
+          message: opts.message,
+          terminal: new ProcessTerminal(),
+          theme: makeTheme(color),
+          explain: (err) => inCliTerms(err, target, c.paths.configPath),
+          onExit: (exitCode) => {
+            guard.restore();
+            guard.dispose();
+            resolve(exitCode);
+          },
+        });
+        app.start();
+      });
+      if (code !== 0) c.failure = new ClawgateError('INTERNAL', `clawgate tui exited with ${code}`);
+    });
+}
