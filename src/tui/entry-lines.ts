@@ -41,9 +41,9 @@ function oneLine(text: string, max: number): string {
   return inert(flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`, max);
 }
 
-function capped(lines: string[], theme: Theme, what: string): string[] {
+function capped(lines: string[], width: number, theme: Theme, what: string): string[] {
   if (lines.length <= EXPANDED_MAX_LINES) return lines;
-  return [...lines.slice(0, EXPANDED_MAX_LINES), theme.dim(`    … ${lines.length - EXPANDED_MAX_LINES} more lines (${what})`)];
+  return [...lines.slice(0, EXPANDED_MAX_LINES), truncateToWidth(theme.dim(`    … ${lines.length - EXPANDED_MAX_LINES} more lines (${what})`), width)];
 }
 
 function toolLines(e: ToolEntry, width: number, theme: Theme, expanded: boolean): string[] {
@@ -64,7 +64,7 @@ function toolLines(e: ToolEntry, width: number, theme: Theme, expanded: boolean)
     return lines;
   }
   lines.push(...wrap(inertText(JSON.stringify(e.args ?? {}, null, 2)), width, theme.dim, '    '));
-  if (e.result !== undefined) lines.push(...capped(wrap(inertText(e.result), width, e.state === 'error' ? theme.error : (s) => s, '    '), theme, 'see clawgate sessions history'));
+  if (e.result !== undefined) lines.push(...capped(wrap(inertText(e.result), width, e.state === 'error' ? theme.error : (s) => s, '    '), width, theme, 'see clawgate sessions history'));
   return lines;
 }
 
@@ -88,8 +88,8 @@ function reportLines(text: string, width: number, theme: Theme, expanded: boolea
   const { title, meta, body } = reportParts(inertText(text));
   const lines = [truncateToWidth(`${theme.accent('↩')} ${theme.bold(title)}`, width), truncateToWidth(`    ${theme.dim(meta.join(' · '))}`, width)];
   const bodyLines = wrap(body, width, (s) => s, '    ');
-  if (expanded) return [...lines, ...capped(bodyLines, theme, 'see the sub-agent session')];
-  return [...lines, ...bodyLines.slice(0, 3), ...(bodyLines.length > 3 ? [theme.dim(`    … ${bodyLines.length - 3} more lines (Ctrl+O expands)`)] : [])];
+  if (expanded) return [...lines, ...capped(bodyLines, width, theme, 'see the sub-agent session')];
+  return [...lines, ...bodyLines.slice(0, 3), ...(bodyLines.length > 3 ? [truncateToWidth(theme.dim(`    … ${bodyLines.length - 3} more lines (Ctrl+O expands)`), width)] : [])];
 }
 
 /** The lines of one entry at a width. Every line fits the width (the renderer refuses wider lines). */

@@ -172,10 +172,10 @@ export class SessionView {
     if (p.sessionKey !== this.sessionKey) return NO_CHANGE;
     const d = p.data;
     if (p.stream === 'lifecycle') {
+      // A foreign run is reported on its first chat event, not here: its message may not be written yet.
       if (d['phase'] === 'start') {
         this.#running = p.runId;
-        const foreignRun = this.#firstSight(p.runId);
-        return { changed: true, ...(foreignRun ? { foreignRun } : {}) };
+        return { changed: true };
       }
       return NO_CHANGE;
     }
@@ -210,12 +210,17 @@ export class SessionView {
     return NO_CHANGE;
   }
 
-  /** The message that started a foreign run (the report a sub-agent announced, or another client's message). */
+  /**
+   * The message that started a foreign run (the report a sub-agent announced, or another client's message),
+   * from the transcript's tail: added unless the log already shows it.
+   */
   showStarter(messages: readonly WireMessage[]): void {
     const last = [...messages].reverse().find((m) => m.role === 'user');
     if (!last) return;
     const text = last.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
     const entry: ChatEntry = text.startsWith(REPORT_PREFIX) ? { kind: 'report', text } : { kind: 'user', text };
+    const shown = [...this.log.entries].reverse().find((e) => e.kind === 'user' || e.kind === 'report');
+    if (shown && shown.kind === entry.kind && shown.text === text) return;
     // Before the run's own streamed reply, if it already began.
     const live = [...this.#live.values()].at(-1);
     const at = live ? this.log.entries.indexOf(live) : -1;

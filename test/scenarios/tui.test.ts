@@ -71,6 +71,20 @@ describe('clawgate tui', () => {
     const screen = await t.see('Report in: There are 42 files.');
     assert.match(screen, /↩ \[sub-agent report\] "counter" \(agent:main:subagent:/);
     assert.match(screen, /status: ok/);
+    await t.pane.press('C-o');
+    const expanded = await t.see('"task": "count the files"');
+    assert.match(expanded, /▾ sessions_spawn/);
+  });
+
+  test('Esc aborts the running reply', async () => {
+    const t = await tui(['--session', 'agent:main:abort']);
+    await t.see('● connected');
+    await t.enter('slowly');
+    await t.see('one two');
+    await t.pane.press('Escape');
+    const screen = await t.see('the run was aborted');
+    assert.doesNotMatch(screen, /nine ten/);
+    await t.see(/^ ready/m);
   });
 
   test('/new starts an empty session; /session picks the old one back with its history', async () => {
