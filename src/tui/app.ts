@@ -94,6 +94,10 @@ export class TuiApp implements TuiActions {
       this.#tick();
     });
     this.conn.on('stopped', (err: unknown) => this.#onStopped(err));
+    this.conn.on('limited', (err: unknown, scopes: readonly string[]) => {
+      this.view.note(`${errorText(err)}\nUntil the owner approves, this TUI connects with ${scopes.join(', ')}: chat works; answering approvals, /devices and /reset need the wider scopes.`, 'warn');
+      this.render();
+    });
     this.conn.on('event', (f: EventFrame) => this.#onEvent(f));
   }
 

@@ -12,18 +12,24 @@ import type { MethodDef, ParamsOf, ResultOf } from '../protocol/methods/define.j
  */
 export const TUI_SCOPES = ['operator.admin', 'operator.approvals', 'operator.pairing', 'operator.read', 'operator.write'] as const;
 
+/** What chatting needs; the TUI falls back to what the device holds when the gateway wants approval for more. */
+export const TUI_BASE_SCOPES = ['operator.read', 'operator.write'] as const;
+
 /**
  * The TUI's link to the gateway: reconnects with bounded backoff, stops on a refusal a retry cannot fix
- * (auth, pairing, scope), and re-emits the connection's events. Emits 'connected', 'lost', 'retry'
- * (delay ms), 'stopped' (error, in the terms of the caller's `explain`), 'event' (frame).
+ * (auth, pairing), and re-emits the connection's events. When the gateway answers the full scope set with
+ * a scope-upgrade request (a device paired with fewer), it connects again with the scopes the device holds
+ * (from its cached token, else read and write) and emits 'limited' with the refusal, whose message names
+ * the approve command. Emits 'connected', 'lost', 'retry' (delay ms), 'limited', 'stopped', 'event'.
  */
 export class TuiConnection extends EventEmitter {
   readonly #rc: ReconnectingClient;
   #client: GatewayClient | undefined;
+  #scopes: readonly string[] = TUI_SCOPES;
 
   constructor(options: ClientOptions, explain: (err: unknown) => unknown = (e) => e) {
     super();
-    this.#rc = new ReconnectingClient(() => new GatewayClient({ ...options, scopes: [...TUI_SCOPES] }));
+    this.#rc = new ReconnectingClient(() => new GatewayClient({ ...options, scopes: [...this.#scopes] }));
     this.#rc.on('connected', (client: GatewayClient) => {
       this.#client = client;
       client.on('event', (f: EventFrame) => this.emit('event', f));
@@ -36,8 +42,20 @@ export class TuiConnection extends EventEmitter {
     this.#rc.on('retry', (delayMs: number) => this.emit('retry', delayMs));
     this.#rc.on('terminal', (err: unknown) => {
       this.#client = undefined;
+      if (err instanceof ClawgateError && err.code === 'PAIRING_SCOPE_UPGRADE' && this.#scopes === TUI_SCOPES) {
+        const held = options.identity ? options.tokenCache?.get(options.role ?? 'operator')?.scopes : undefined;
+        this.#scopes = held && held.length > 0 ? held : TUI_BASE_SCOPES;
+        this.emit('limited', explain(err), this.#scopes);
+        this.#rc.start();
+        return;
+      }
       this.emit('stopped', explain(err));
     });
+  }
+
+  /** The scopes asked for on the next connect. */
+  get scopes(): readonly string[] {
+    return this.#scopes;
   }
 
   get connected(): boolean {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startAgentGateway, type AgentGateway } from '../helpers/agent-gateway.js';
 import { lastUserText, type Script } from '../helpers/fake-model-server.js';
-import { makeStateDir, randomToken } from '../helpers/gateway-process.js';
+import { makeStateDir, randomToken, runCli } from '../helpers/gateway-process.js';
 import { makeDevice, rawConnect } from '../helpers/raw-client.js';
 import { deviceRow } from '../helpers/scenario-support.js';
 import { startTui, type TuiPane } from '../helpers/tui-pane.js';
@@ -200,6 +200,23 @@ describe('clawgate tui', () => {
     const t = await tui(['--url', ag.gw.url], { stateDir });
     const screen = await t.see(/✗ stopped/);
     assert.match(screen.replace(/\n\s*/g, ' '), /pairing required .*run clawgate devices approve [0-9a-f]{8}/);
+  });
+
+  test('a device paired with fewer scopes still chats, and is told how to get approvals and devices', async () => {
+    const stateDir = makeStateDir({ gateway: { auth: { mode: 'token' } } });
+    const first = await runCli(['--url', ag.gw.url, 'agent', '-m', 'hi'], { stateDir });
+    assert.match(first.stderr, /clawgate devices approve/);
+    const pending = JSON.parse((await ag.cli(['devices', 'list', '--json'])).stdout) as { pending: { requestId: string; scopes?: string[] }[] };
+    const request = pending.pending.find((p) => p.scopes?.includes('operator.write') && !p.scopes.includes('operator.admin'));
+    assert.ok(request, JSON.stringify(pending));
+    assert.equal((await ag.cli(['devices', 'approve', request.requestId])).code, 0);
+    assert.equal((await runCli(['--url', ag.gw.url, 'agent', '-m', 'hi'], { stateDir })).code, 0);
+    const t = await tui(['--url', ag.gw.url, '--session', 'agent:main:limited'], { stateDir });
+    const screen = await t.see('● connected');
+    assert.match(screen.replace(/\n\s*/g, ' '), /clawgate devices approve [0-9a-f]{8}/);
+    assert.match(screen.replace(/\n\s*/g, ' '), /connects with operator\.read, operator\.write: chat works/);
+    await t.enter('still here');
+    await t.see('echo: still here');
   });
 
   test('Ctrl+C twice exits and gives the terminal back; SIGTERM does too', async () => {
