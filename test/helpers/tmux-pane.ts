@@ -76,7 +76,8 @@ export class Pane {
   tmux(...args: string[]): Promise<string> {
     return new Promise((resolve, reject) => {
       execFile('tmux', ['-L', this.socket, '-f', this.conf, ...args], { env: this.env, timeout: TMUX_CALL_TIMEOUT_MS }, (err, stdout, stderr) => {
-        if (err) reject(new Error(`tmux ${args[0]}: ${String(stderr || err.message).trim()}`));
+        if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT') reject(new Error('tmux is not installed (apt install tmux): the TUI tests run the real TUI in a private tmux server'));
+        else if (err) reject(new Error(`tmux ${args[0]}: ${String(stderr || err.message).trim()}`));
         else resolve(stdout);
       });
     });
