@@ -14,12 +14,15 @@ import { msSpread, renderTable, writeJson, type Row } from './report.js';
 import { foreignCpu, loadAverage, processCpuSeconds as cpuSecondsOf } from './machine.js';
 import { CLI_BIN, cleanEnv, memOf, startGateway, type Gateway } from './spawn-gateway.js';
 import { round, sleep, summarize } from './stats.js';
+import { TUI_COUNTS, tuiPhase } from './tui.js';
 
 const quick = process.argv.includes('--quick');
+/** `--only tui`: just that phase (its own table; JSON in bench/results/tui-latest.json, latest.json untouched). */
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const N = quick
   ? { starts: 3, idleMs: 2000, clients: 200, cliRuns: 5, pairs: 50, hsMs: 3000, rpcMs: 2000, warmMs: 500, baseMs: 1500 }
   : { starts: 7, idleMs: 5000, clients: 1000, cliRuns: 10, pairs: 50, hsMs: 10_000, rpcMs: 5000, warmMs: 1000, baseMs: 3000 };
-const RESULTS = resolve(fileURLToPath(import.meta.url), '../../../bench/results/latest.json');
+const RESULTS = resolve(fileURLToPath(import.meta.url), `../../../bench/results/${only ? `${only}-` : ''}latest.json`);
 const notes: string[] = [];
 /** % of one core used by unrelated processes during each phase (max over its gateways). */
 const foreignByPhase: Record<string, number> = {};
@@ -126,6 +129,10 @@ async function rpc() {
   });
 }
 
+async function tui() {
+  return withGateway('tui', (gw) => tuiPhase(gw, quick ? TUI_COUNTS.quick : TUI_COUNTS.full, log));
+}
+
 /** Same churn and RPC loops against the bare ws server in baseline-server.ts: what this box can do at best. */
 async function baseline() {
   const child = spawn(process.execPath, [resolve(fileURLToPath(import.meta.url), '../baseline-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -154,7 +161,26 @@ function cliRow(t: CliTiming, target?: number): Row {
   return { metric: `${t.command} wall (median of ${t.n}, min-max)`, result: msSpread(t.median, t.min, t.max), target: target ? `< ${target} ms` : 'floor', meets: target ? t.median < target : undefined };
 }
 
+async function onlyTui() {
+  const t0 = performance.now();
+  const load0 = loadAverage();
+  log(`tui phase only; mode: ${quick ? 'quick' : 'full'}; ${cpus().length} CPUs; node ${process.version}; load average ${load0}`);
+  const t = await tui();
+  notes.push(...t.notes);
+  const busy = foreignByPhase['tui'] ?? 0;
+  notes.push(`${busy > 10 ? 'WARNING, machine was busy: ' : ''}CPU used by other processes during the phase: ${busy.toFixed(0)}% of one core; 1-min load average at start ${load0}`);
+  console.log(`\nClawgate bench, tui phase (${quick ? 'quick' : 'full'}) - node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? '?'}\n`);
+  console.log(renderTable(t.rows));
+  console.log(`\nNotes:\n${notes.map((n) => `- ${n}`).join('\n')}`);
+  const totalS = (performance.now() - t0) / 1000;
+  console.log(`\ntotal bench time ${totalS.toFixed(1)} s; JSON: ${RESULTS}`);
+  const r2 = (o: unknown) => JSON.parse(JSON.stringify(o, (_k, v) => (typeof v === 'number' ? round(v) : v)));
+  writeJson(RESULTS, r2({ date: new Date().toISOString(), mode: quick ? 'quick' : 'full', node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, totalSeconds: totalS, tui: t.results, otherProcessesCpuPct: foreignByPhase, loadAverageAtStart: load0, table: t.rows, notes }));
+}
+
 async function main() {
+  if (only === 'tui') return onlyTui();
+  if (only !== undefined) throw new Error(`--only takes: tui (not ${only})`);
   const t0 = performance.now();
   const load0 = loadAverage();
   log(`mode: ${quick ? 'quick' : 'full'}; ${cpus().length} CPUs; node ${process.version}; load average ${load0}`);
@@ -170,6 +196,8 @@ async function main() {
   const h = await handshakes();
   log('RPC...');
   const r = await rpc();
+  log('TUI...');
+  const u = await tui();
   log('bare ws baseline...');
   const b = await baseline();
 
@@ -184,6 +212,7 @@ async function main() {
     { metric: `paired handshakes/s (${h.concurrency} concurrent, ${(h.elapsedMs / 1000).toFixed(0)} s)`, result: `${h.perSecond.toFixed(0)}/s (${h.completed} done)`, target: '>= 3000/s', meets: h.perSecond >= 3000 },
     { metric: 'paired handshake latency p50 / p99', result: `${h.p50Ms.toFixed(1)} / ${h.p99Ms.toFixed(1)} ms`, target: '', meets: undefined },
     { metric: `health RPC/s, 1 socket (${r.mode})`, result: `${r.perSecond.toFixed(0)}/s (p50 ${r.p50Ms.toFixed(1)} ms)`, target: '>= 30000/s', meets: r.perSecond >= 30_000 },
+    ...u.rows,
     { metric: 'ceiling: bare ws server, same handshake loop', result: `${b.handshakesPerSecond.toFixed(0)}/s (p50 ${b.handshakeP50Ms.toFixed(1)} ms)`, target: 'floor', meets: undefined },
     { metric: 'ceiling: bare ws server, same RPC loop', result: `${b.rpcPerSecond.toFixed(0)}/s`, target: 'floor', meets: undefined },
   ];
@@ -196,6 +225,7 @@ async function main() {
   for (const [cmd, p] of Object.entries(k.profiles)) {
     notes.push(`cli ${cmd} CPU profile (${p.totalMs.toFixed(0)} ms sampled), top self time: ${p.topModules.map((m) => `${m.module} ${m.selfMs.toFixed(0)} ms`).join(', ')}`);
   }
+  notes.push(...u.notes);
   notes.push(`load generator = this node process (single thread) on the same ${cpus().length}-CPU machine as the gateway child; loopback only`);
   notes.push(`CPU during handshakes: gateway ${h.gatewayCpuPct.toFixed(0)}%, load generator ${h.loadGenCpuPct.toFixed(0)}% of one core; during RPC: gateway ${r.gatewayCpuPct.toFixed(0)}%, load generator ${r.loadGenCpuPct.toFixed(0)}%`);
   notes.push(`clients: ${c.connected} opened in ${c.openMs.toFixed(0)} ms (50 at a time); RSS before ${c.rssBeforeMb.toFixed(1)} MB, peak ${c.hwmMb.toFixed(1)} MB; load generator RSS ${c.loadGeneratorRssMb.toFixed(1)} MB`);
@@ -211,7 +241,7 @@ async function main() {
   console.log(`\ntotal bench time ${totalS.toFixed(1)} s; JSON: ${RESULTS}`);
 
   const r2 = (o: unknown) => JSON.parse(JSON.stringify(o, (_k, v) => (typeof v === 'number' ? round(v) : v)));
-  writeJson(RESULTS, r2({ date: new Date().toISOString(), mode: quick ? 'quick' : 'full', node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, totalSeconds: totalS, startup: s, idle: i, clients: c, cli: k, handshakes: h, rpc: r, bareWsBaseline: b, otherProcessesCpuPct: foreignByPhase, loadAverageAtStart: load0, table: rows, notes }));
+  writeJson(RESULTS, r2({ date: new Date().toISOString(), mode: quick ? 'quick' : 'full', node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, totalSeconds: totalS, startup: s, idle: i, clients: c, cli: k, handshakes: h, rpc: r, tui: u.results, bareWsBaseline: b, otherProcessesCpuPct: foreignByPhase, loadAverageAtStart: load0, table: rows, notes }));
 }
 
 main().catch((err) => {
