@@ -1,10 +1,11 @@
 import { truncateToWidth, visibleWidth, type Component, type Editor } from '@mariozechner/pi-tui';
 import { inert } from '../protocol/display-text.js';
 import type { ChatLog } from './chat-log.js';
+import { headerParts, type ConnectionPhase } from './first-paint.js';
+
+export type { ConnectionPhase } from './first-paint.js';
 import type { Theme } from './theme.js';
 
-/** Where the connection stands. */
-export type ConnectionPhase = 'connecting' | 'connected' | 'reconnecting' | 'stopped';
 
 /** Everything the header, status line and footer show. */
 export interface ScreenState {
@@ -29,7 +30,6 @@ export interface ScreenState {
   hint?: string;
 }
 
-const PHASE_TEXT: Record<ConnectionPhase, string> = { connecting: '… connecting', connected: '● connected', reconnecting: '○ reconnecting', stopped: '✗ stopped' };
 
 function fill(text: string, width: number): string {
   const t = truncateToWidth(text, width);
@@ -38,8 +38,7 @@ function fill(text: string, width: number): string {
 
 /** The top bar: gateway, agent, session, and the connection, which is never cut off. */
 export function headerLine(s: ScreenState, width: number, theme: Theme): string {
-  const right = ` ${PHASE_TEXT[s.connection]} `;
-  const left = ` clawgate │ ${s.gateway} │ agent ${inert(s.agentId, 64)} │ session ${inert(s.sessionKey, 80)} │`;
+  const { left, right } = headerParts(s);
   const room = Math.max(0, width - visibleWidth(right));
   return theme.bar(fill(truncateToWidth(left, room), room) + truncateToWidth(right, width - room));
 }

@@ -1,4 +1,3 @@
-import { Chalk } from 'chalk';
 import type { EditorTheme, MarkdownTheme, SelectListTheme } from '@mariozechner/pi-tui';
 
 /** Every style the screen uses; with colour off each is the identity (NO_COLOR, dumb terminals). */
@@ -24,44 +23,63 @@ export function colorWanted(env: NodeJS.ProcessEnv): boolean {
   return env['TERM'] !== 'dumb';
 }
 
+type Style = (s: string) => string;
+
+/**
+ * One SGR style. A style closed inside the text (a bold word in a dim line share the close code 22) is
+ * opened again after it, so the rest of the text keeps the outer style. Written here rather than loaded
+ * from chalk: it is all the screen needs, and it costs nothing at start-up.
+ */
+function sgr(open: number, close: number): Style {
+  const on = `\x1b[${open}m`;
+  const off = `\x1b[${close}m`;
+  return (s) => on + s.replaceAll(off, off + on) + off;
+}
+
+const both =
+  (a: Style, b: Style): Style =>
+  (s) =>
+    a(b(s));
+
 /** The theme for a terminal with or without colour. */
 export function makeTheme(color: boolean): Theme {
-  const c = new Chalk({ level: color ? 1 : 0 });
-  const id = (s: string) => s;
+  const id: Style = (s) => s;
+  const st = (open: number, close: number): Style => (color ? sgr(open, close) : id);
+  const c = { bold: st(1, 22), dim: st(2, 22), italic: st(3, 23), underline: st(4, 24), inverse: st(7, 27), strikethrough: st(9, 29), red: st(31, 39), green: st(32, 39), yellow: st(33, 39), cyan: st(36, 39) };
   const selectList: SelectListTheme = {
-    selectedPrefix: (s) => c.cyan(s),
-    selectedText: (s) => (color ? c.cyan(s) : s),
-    description: (s) => c.dim(s),
-    scrollInfo: (s) => c.dim(s),
-    noMatch: (s) => c.dim(s),
+    selectedPrefix: c.cyan,
+    selectedText: c.cyan,
+    description: c.dim,
+    scrollInfo: c.dim,
+    noMatch: c.dim,
   };
   return {
     color,
-    dim: (s) => c.dim(s),
-    bold: (s) => c.bold(s),
-    accent: (s) => c.cyan(s),
-    user: (s) => c.green(s),
-    ok: (s) => c.green(s),
-    warn: (s) => c.yellow(s),
-    error: (s) => c.red(s),
-    bar: color ? (s) => c.inverse(s) : id,
+    dim: c.dim,
+    bold: c.bold,
+    accent: c.cyan,
+    user: c.green,
+    ok: c.green,
+    warn: c.yellow,
+    error: c.red,
+    bar: c.inverse,
     markdown: {
-      heading: (s) => c.bold.cyan(s),
-      link: (s) => c.underline(s),
-      linkUrl: (s) => c.dim(s),
-      code: (s) => c.yellow(s),
-      codeBlock: (s) => c.yellow(s),
-      codeBlockBorder: (s) => c.dim(s),
-      quote: (s) => c.italic(s),
-      quoteBorder: (s) => c.dim(s),
-      hr: (s) => c.dim(s),
-      listBullet: (s) => c.cyan(s),
-      bold: (s) => c.bold(s),
-      italic: (s) => c.italic(s),
-      strikethrough: (s) => c.strikethrough(s),
-      underline: (s) => c.underline(s),
+      heading: both(c.bold, c.cyan),
+      link: c.underline,
+      linkUrl: c.dim,
+      code: c.yellow,
+      codeBlock: c.yellow,
+      codeBlockBorder: c.dim,
+      quote: c.italic,
+      quoteBorder: c.dim,
+      hr: c.dim,
+      listBullet: c.cyan,
+      bold: c.bold,
+      italic: c.italic,
+      strikethrough: c.strikethrough,
+      underline: c.underline,
     },
-    editor: { borderColor: (s) => c.dim(s), selectList },
+    editor: { borderColor: c.dim, selectList },
     selectList,
   };
 }

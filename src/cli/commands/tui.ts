@@ -1,13 +1,13 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { ProcessTerminal } from '@mariozechner/pi-tui';
 import { loadOrCreateIdentity } from '../../client/identity.js';
 import { TokenCache } from '../../client/token-cache.js';
 import { ClawgateError } from '../../protocol/error-catalogue.js';
 import { MAX_MESSAGE_CHARS } from '../../protocol/limits.js';
 import { parseSessionKey } from '../../protocol/session-key.js';
-import { TuiApp } from '../../tui/app.js';
-import { guardTerminal, ENTER_ALT_SCREEN } from '../../tui/terminal-guard.js';
+import type { TuiApp } from '../../tui/app.js';
+import { firstFrame } from '../../tui/first-paint.js';
+import { guardTerminal } from '../../tui/terminal-guard.js';
 import { colorWanted, makeTheme } from '../../tui/theme.js';
 import type { CliContext } from '../context.js';
 import { resolveTarget } from '../gateway-target.js';
@@ -35,15 +35,26 @@ export function register(program: Command, ctx: () => CliContext): void {
       if (sessionKey !== undefined) parseSessionKey(sessionKey, 'main'); // malformed keys fail here, before the screen
       if (opts.message !== undefined && (opts.message.trim() === '' || opts.message.length > MAX_MESSAGE_CHARS)) throw new ClawgateError('USAGE', `--message takes 1-${MAX_MESSAGE_CHARS} characters`);
       const target = resolveTarget(c);
-      const identity = loadOrCreateIdentity(c.paths.identityPath);
       const color = colorWanted(c.io.env);
+      const gatewayLabel = target.url.replace(/^wss?:\/\//, '');
+      let app: TuiApp | undefined;
+      const guard = guardTerminal({
+        stdin: process.stdin,
+        fd: 1,
+        onSignal: () => {
+          if (app) return app.exit(0);
+          guard.restore();
+          process.exit(143);
+        },
+      });
+      // The header goes up before the terminal library loads (most of the start-up time).
+      process.stdout.write(firstFrame({ gateway: gatewayLabel, agentId: opts.agent ?? '…', sessionKey: sessionKey ?? 'main', connection: 'connecting' }, process.stdout.columns || 80, color));
+      const identity = loadOrCreateIdentity(c.paths.identityPath);
+      const [{ TuiApp: App }, { ProcessTerminal }] = await Promise.all([import('../../tui/app.js'), import('@mariozechner/pi-tui')]);
       const code = await new Promise<number>((resolve) => {
-        let app: TuiApp | undefined;
-        const guard = guardTerminal({ stdin: process.stdin, fd: 1, onSignal: () => app?.exit(0) });
-        process.stdout.write(ENTER_ALT_SCREEN);
-        app = new TuiApp({
+        app = new App({
           client: { url: target.url, gatewayToken: target.token.secret, identity, tokenCache: new TokenCache(c.paths.tokenCachePath, identity.deviceId), clientId: 'clawgate-tui', clientMode: 'tui', displayName: `clawgate tui on ${hostname()}`, timeoutMs: c.timeoutMs },
-          gatewayLabel: target.url.replace(/^wss?:\/\//, ''),
+          gatewayLabel,
           agentId: opts.agent,
           sessionKey,
           message: opts.message,
