@@ -11,6 +11,11 @@ import { mainSessionKey } from '../protocol/session-key.js';
 import type { TuiActions } from './actions.js';
 import { helpText, type SlashName } from './slash-commands.js';
 
+/** A session key the gateway does not know yet: it exists from its first message on. */
+function notStarted(err: unknown): boolean {
+  return err instanceof ClawgateError && err.code === 'UNKNOWN_SESSION';
+}
+
 function uptime(ms: number): string {
   const s = Math.floor(ms / 1000);
   if (s < 120) return `${s} s`;
@@ -104,7 +109,14 @@ export async function runCommand(app: TuiActions, name: SlashName, args: string[
       return;
     }
     case 'reset': {
-      const r = await app.conn.call(sessionsReset, { key: app.view.sessionKey, reason: 'tui' });
+      const r = await app.conn.call(sessionsReset, { key: app.view.sessionKey, reason: 'tui' }).catch((err: unknown) => {
+        if (notStarted(err)) return undefined;
+        throw err;
+      });
+      if (!r) {
+        app.view.note('nothing to reset: this session has no messages yet');
+        return;
+      }
       await app.reloadSession();
       app.view.note(`session reset: ${r.cleared} entr${r.cleared === 1 ? 'y' : 'ies'} cleared${r.aborted.length > 0 ? `, ${r.aborted.length} run(s) aborted` : ''}`);
       return;
@@ -127,7 +139,12 @@ export async function runCommand(app: TuiActions, name: SlashName, args: string[
     case 'model': {
       const ref = await pickOr(app, args[0], 'Model for this session', async () => (await app.conn.call(modelsList, undefined)).models.map((m) => ({ value: `${m.provider}/${m.id}`, label: `${m.provider}/${m.id}`, description: m.name })));
       if (ref === undefined) return;
-      await app.conn.call(sessionsPatch, { key: app.view.sessionKey, model: ref });
+      try {
+        await app.conn.call(sessionsPatch, { key: app.view.sessionKey, model: ref });
+      } catch (err) {
+        if (notStarted(err)) throw new ClawgateError('UNKNOWN_SESSION', `this session has no messages yet, so it has no model to change: send a message first, then /model ${inert(ref, 120)}`);
+        throw err;
+      }
       await app.refreshFooter();
       app.view.note(`this session now uses ${inert(ref, 120)}`);
       return;

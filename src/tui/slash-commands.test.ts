@@ -50,6 +50,11 @@ describe('SlashCompletion', () => {
     );
   });
 
+  test('a command or argument typed out in full opens no menu, so Enter sends it', async () => {
+    assert.equal(await completion.getSuggestions(['/status'], 0, 7), null);
+    assert.equal(await completion.getSuggestions(['/model fake/fake-big'], 0, 20), null);
+  });
+
   test('chat text, a second line, and a second argument complete nothing', async () => {
     assert.equal(await completion.getSuggestions(['hello /'], 0, 7), null);
     assert.equal(await completion.getSuggestions(['x', '/st'], 1, 3), null);

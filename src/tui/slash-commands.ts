@@ -59,6 +59,8 @@ export class SlashCompletion implements AutocompleteProvider {
     const space = before.indexOf(' ');
     if (space < 0) {
       const items = SLASH_COMMANDS.map((c) => ({ value: `/${c.name}`, label: `/${c.name}`, description: c.help }));
+      // A name typed out in full needs no menu: Enter must send it, not pick it.
+      if (items.some((i) => i.value === before.toLowerCase())) return null;
       const matching = before === '/' ? items : fuzzyFilter(items, before.slice(1), (i) => i.value.slice(1));
       return matching.length > 0 ? { items: matching, prefix: before } : null;
     }
@@ -66,6 +68,7 @@ export class SlashCompletion implements AutocompleteProvider {
     const arg = before.slice(space + 1);
     if (arg.includes(' ')) return null;
     const all = [...this.argumentItems(name)];
+    if (all.some((i) => i.value === arg)) return null;
     const matching = arg === '' ? all : fuzzyFilter(all, arg, (i) => i.value);
     return matching.length > 0 ? { items: matching, prefix: arg } : null;
   }

@@ -95,6 +95,10 @@ describe('clawgate tui', () => {
     await t.enter('/new');
     const fresh = await t.see(/session agent:main:tui-\d{4}-\d{2}-\d{2}-[0-9a-f]{6}/);
     assert.doesNotMatch(fresh, /remember me/);
+    await t.enter('/model fake/fake-big');
+    await t.see('this session has no messages yet, so it has no model to change: send a message first');
+    await t.enter('/reset');
+    await t.see('nothing to reset: this session has no messages yet');
     await t.enter('/session');
     await t.see('Switch session');
     await t.pane.type('first');
