@@ -31,6 +31,8 @@ const COLS = 100;
 const ROWS = 30;
 const HEADER = ' clawgate │';
 const CONNECTED = '● connected';
+/** The footer's end: drawn by the terminal library's first frame (the header before it is a plain write). */
+const FULL_SCREEN = '│ /help';
 
 export interface TuiCounts {
   starts: number;
@@ -158,6 +160,8 @@ const tuiCmd = () => wrap([process.execPath, CLI_BIN, 'tui']);
 
 export interface StartSample {
   headerMs: number;
+  /** The whole screen (header, input, footer) drawn by pi-tui, before the connection answered. */
+  fullMs: number;
   connectedMs: number;
   /** CPU time (utime+stime, 10 ms ticks) of the node process, read as soon as the header arrived. */
   headerCpuMs: number;
@@ -168,8 +172,9 @@ async function startOnce(e: TuiEnv): Promise<StartSample> {
   try {
     const header = await p.seen(HEADER, 15_000);
     const headerCpuMs = processCpuSeconds(p.innerPid()) * 1000;
+    const full = await p.seen(FULL_SCREEN, 15_000);
     const connected = await p.seen(CONNECTED, 15_000);
-    return { headerMs: header - p.t0, connectedMs: connected - p.t0, headerCpuMs };
+    return { headerMs: header - p.t0, fullMs: full - p.t0, connectedMs: connected - p.t0, headerCpuMs };
   } finally {
     await p.stop();
   }
@@ -321,6 +326,7 @@ export interface TuiResults {
   pty: string;
   warmupStarts: number;
   header: Summary;
+  full: Summary;
   connected: Summary;
   floor: Summary;
   headerCpu: Summary;
@@ -359,6 +365,7 @@ export async function tuiPhase(gw: Gateway, n: TuiCounts, log: (m: string) => vo
       pty: 'util-linux script -q -f (stty cols/rows, exec node)',
       warmupStarts: 1,
       header: summarize(starts.map((s) => s.headerMs)),
+      full: summarize(starts.map((s) => s.fullMs)),
       connected: summarize(starts.map((s) => s.connectedMs)),
       floor: summarize(floors.map((f) => f.ms)),
       headerCpu: summarize(starts.map((s) => s.headerCpuMs)),
@@ -371,6 +378,7 @@ export async function tuiPhase(gw: Gateway, n: TuiCounts, log: (m: string) => vo
     const r = results;
     const rows: Row[] = [
       { metric: `tui: spawn -> header " clawgate │" on the pty (median of ${r.header.n}, min-max)`, result: msSpread(r.header.median, r.header.min, r.header.max), target: '< 300 ms', meets: r.header.median < 300 },
+      { metric: `tui: spawn -> whole screen drawn (input, footer; median of ${r.full.n}, min-max)`, result: msSpread(r.full.median, r.full.min, r.full.max), target: '', meets: undefined },
       { metric: `tui: spawn -> "● connected" drawn (median of ${r.connected.n}, min-max)`, result: msSpread(r.connected.median, r.connected.min, r.connected.max), target: '', meets: undefined },
       { metric: `tui: pty floor, same wrapper around node -e (median of ${r.floor.n}, min-max)`, result: msSpread(r.floor.median, r.floor.min, r.floor.max), target: 'floor', meets: undefined },
       { metric: `tui: CPU of the TUI process by first paint; bare node -e (medians)`, result: `${r.headerCpu.median.toFixed(0)} ms; ${r.floorCpu.median.toFixed(0)} ms`, target: '', meets: undefined },
