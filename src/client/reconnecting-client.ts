@@ -13,7 +13,7 @@ const TERMINAL_KINDS = new Set(['auth', 'pairing', 'scope', 'protocol', 'config'
 /**
  * Keeps a connection up with bounded exponential backoff (with jitter). Auth and pairing rejections are
  * not retried blindly: after MAX_AUTH_ATTEMPTS it stops and emits 'terminal' with the error, whose
- * message names the command to run. Emits 'connected' (client), 'disconnected' (code, reason), 'retry' (delay ms, attempt), 'terminal'.
+ * message names the command to run. Emits 'connected' (client), 'disconnected' (code, reason), 'failed' (an attempt's error, retried), 'retry' (delay ms, attempt), 'terminal'.
  */
 export class ReconnectingClient extends EventEmitter {
   #stopped = false;
@@ -71,6 +71,7 @@ export class ReconnectingClient extends EventEmitter {
           return;
         }
       }
+      this.emit('failed', e);
       this.#schedule();
     }
   }

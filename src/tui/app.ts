@@ -94,6 +94,7 @@ export class TuiApp implements TuiActions {
       this.#tick();
     });
     this.conn.on('stopped', (err: unknown) => this.#onStopped(err));
+    this.conn.on('failed', (err: unknown) => this.#onFailed(err));
     this.conn.on('limited', (err: unknown, scopes: readonly string[]) => {
       this.view.note(`${errorText(err)}\nUntil the owner approves, this TUI connects with ${scopes.join(', ')}: chat works; answering approvals, /devices and /reset need the wider scopes.`, 'warn');
       this.render();
@@ -146,6 +147,7 @@ export class TuiApp implements TuiActions {
   async #onConnected(): Promise<void> {
     this.state.connection = 'connected';
     this.state.retryAtMs = undefined;
+    this.state.lastError = undefined;
     clearInterval(this.#ticker);
     if (this.#connectedOnce) this.view.note('reconnected; the transcript was reloaded');
     this.#connectedOnce = true;
@@ -175,6 +177,15 @@ export class TuiApp implements TuiActions {
     this.state.connection = 'reconnecting';
     this.view.connectionLost();
     this.view.note(`connection lost (${code}${reason ? `: ${reason}` : ''}); reconnecting`, 'warn');
+    this.render();
+  }
+
+  #onFailed(err: unknown): void {
+    const text = errorText(err);
+    this.state.connection = 'reconnecting';
+    // Said once in the log (a gateway that stays down would fill it); the status line keeps it current.
+    if (text !== this.state.lastError) this.view.note(text, 'warn');
+    this.state.lastError = text;
     this.render();
   }
 

@@ -20,7 +20,7 @@ export const TUI_BASE_SCOPES = ['operator.read', 'operator.write'] as const;
  * (auth, pairing), and re-emits the connection's events. When the gateway answers the full scope set with
  * a scope-upgrade request (a device paired with fewer), it connects again with the scopes the device holds
  * (from its cached token, else read and write) and emits 'limited' with the refusal, whose message names
- * the approve command. Emits 'connected', 'lost', 'retry' (delay ms), 'limited', 'stopped', 'event'.
+ * the approve command. Emits 'connected', 'lost', 'failed' (an attempt's error; it retries), 'retry' (delay ms), 'limited', 'stopped', 'event'.
  */
 export class TuiConnection extends EventEmitter {
   readonly #rc: ReconnectingClient;
@@ -40,6 +40,7 @@ export class TuiConnection extends EventEmitter {
       this.emit('lost', code, reason);
     });
     this.#rc.on('retry', (delayMs: number) => this.emit('retry', delayMs));
+    this.#rc.on('failed', (err: unknown) => this.emit('failed', explain(err)));
     this.#rc.on('terminal', (err: unknown) => {
       this.#client = undefined;
       if (err instanceof ClawgateError && err.code === 'PAIRING_SCOPE_UPGRADE' && this.#scopes === TUI_SCOPES) {

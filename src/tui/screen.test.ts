@@ -32,8 +32,9 @@ describe('status line', () => {
 
   test('counts down to the next reconnect attempt', () => {
     const s = { ...base(), connection: 'reconnecting' as const, retryAtMs: 10_000 };
-    assert.equal(statusLine(s, 6_500, 80, theme), ' connection lost; reconnecting in 4 s');
-    assert.equal(statusLine(s, 10_000, 80, theme), ' connection lost; reconnecting…');
+    assert.equal(statusLine(s, 6_500, 80, theme), ' reconnecting in 4 s: connection lost');
+    assert.equal(statusLine(s, 10_000, 80, theme), ' reconnecting now: connection lost');
+    assert.equal(statusLine({ ...s, lastError: 'the gateway is not running' }, 6_500, 80, theme), ' reconnecting in 4 s: the gateway is not running');
   });
 
   test('a stop shows its reason; pending devices and hints are added', () => {

@@ -17,6 +17,8 @@ export interface ScreenState {
   retryAtMs?: number;
   /** Why the TUI stopped trying (with the command that fixes it). */
   stoppedReason?: string;
+  /** Why the last connection attempt failed (it is retried). */
+  lastError?: string;
   /** A run of this session is going (its id). */
   runningRunId?: string;
   /** Exec approvals waiting for the owner. */
@@ -49,7 +51,9 @@ export function statusLine(s: ScreenState, nowMs: number, width: number, theme: 
   if (s.connection === 'stopped') text = theme.error(`stopped: ${s.stoppedReason ?? 'not connected'}`);
   else if (s.connection === 'reconnecting') {
     const secs = s.retryAtMs !== undefined ? Math.max(0, Math.ceil((s.retryAtMs - nowMs) / 1000)) : undefined;
-    text = theme.warn(secs !== undefined && secs > 0 ? `connection lost; reconnecting in ${secs} s` : 'connection lost; reconnecting…');
+    const what = s.lastError ?? 'connection lost';
+    // The countdown first: the cause may be long and is cut at the edge (the log has it whole).
+    text = theme.warn(secs !== undefined && secs > 0 ? `reconnecting in ${secs} s: ${what}` : `reconnecting now: ${what}`);
   } else if (s.connection === 'connecting') text = theme.dim(`connecting to ${s.gateway}…`);
   else if (s.pendingApprovals > 0) text = theme.warn(`waiting for approval (${s.pendingApprovals}): y allow once · a allow always · n deny`);
   else if (s.runningRunId !== undefined) text = theme.accent('running… (Esc aborts)');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startAgentGateway, type AgentGateway } from '../helpers/agent-gateway.js';
 import { lastUserText, type Script } from '../helpers/fake-model-server.js';
-import { makeStateDir, randomToken, runCli } from '../helpers/gateway-process.js';
+import { freePort, makeStateDir, randomToken, runCli, startGateway } from '../helpers/gateway-process.js';
 import { makeDevice, rawConnect } from '../helpers/raw-client.js';
 import { deviceRow } from '../helpers/scenario-support.js';
 import { startTui, type TuiPane } from '../helpers/tui-pane.js';
@@ -68,9 +68,11 @@ describe('clawgate tui', () => {
     assert.doesNotMatch(md, /\*\*first\*\*/, 'markdown is rendered, not shown raw');
     await t.enter('spawn a helper');
     await t.see(/▸ sessions_spawn \{"task":"count the files","label":"counter"\}\s+✓/);
-    const screen = await t.see('Report in: There are 42 files.');
-    assert.match(screen, /↩ \[sub-agent report\] "counter" \(agent:main:subagent:/);
+    await t.see('Report in: There are 42 files.');
+    // The report is fetched from the transcript when its run begins, so it may land a moment after the reply starts.
+    const screen = await t.see(/↩ \[sub-agent report\] "counter" \(agent:main:subagent:/);
     assert.match(screen, /status: ok/);
+    assert.ok(screen.indexOf('↩ [sub-agent report]') < screen.indexOf('Report in: There are 42 files.'), 'the report stands before the reply to it');
     await t.pane.press('C-o');
     const expanded = await t.see('"task": "count the files"');
     assert.match(expanded, /▾ sessions_spawn/);
@@ -177,7 +179,7 @@ describe('clawgate tui', () => {
     await t.enter('slowly');
     await t.see('one two');
     const restarting = ag.restart({ samePort: true });
-    await t.see(/connection lost; reconnecting/);
+    await t.see(/connection lost \(\d+[^)]*\); reconnecting/);
     await restarting;
     await t.see('reconnected; the transcript was reloaded');
     const screen = await t.see('● connected');
@@ -186,6 +188,22 @@ describe('clawgate tui', () => {
     await t.enter('after restart');
     const later = await t.see('echo: after restart');
     assert.equal(later.match(/echo: hello before/g)?.length, 1);
+  });
+
+  test('started before the gateway, it says the gateway is not running, counts down, and connects when it comes up', async () => {
+    const port = await freePort();
+    const token = randomToken();
+    const config = { gateway: { port, auth: { mode: 'token', token } } };
+    const stateDir = makeStateDir(config);
+    const t = await tui([], { stateDir });
+    const down = await t.see(/reconnecting in \d+ s: the gateway is not running/);
+    assert.match(down.replace(/\n\s*/g, ' '), new RegExp(`the gateway is not running \\(nothing answers on 127\\.0\\.0\\.1:${port}\\); start it with: clawgate gateway start`));
+    const gw = await startGateway({ stateDir, config, token, port });
+    try {
+      await t.see('● connected', 40_000);
+    } finally {
+      await gw.stop();
+    }
   });
 
   test('a wrong gateway token stops with its cause and the fix, without retrying', async () => {

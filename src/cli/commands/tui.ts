@@ -60,7 +60,12 @@ export function register(program: Command, ctx: () => CliContext): void {
           message: opts.message,
           terminal: new ProcessTerminal(),
           theme: makeTheme(color),
-          explain: (err) => inCliTerms(err, target, c.paths.configPath),
+          explain: (err) => {
+            if (err instanceof ClawgateError && err.code === 'GATEWAY_UNREACHABLE' && target.local) {
+              return new ClawgateError('GATEWAY_UNREACHABLE', `the gateway is not running (nothing answers on 127.0.0.1:${target.port}); start it with: clawgate gateway start`, err.details);
+            }
+            return inCliTerms(err, target, c.paths.configPath);
+          },
           onExit: (exitCode) => {
             guard.restore();
             guard.dispose();
