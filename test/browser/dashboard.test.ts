@@ -177,6 +177,18 @@ describe('the dashboard in headless Chromium', () => {
     await page.close();
   });
 
+  test('after a gateway restart the page reconnects by itself with its device token', { timeout: 60_000 }, async () => {
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${gw.port}/`);
+    await page.locator('[data-fact=version]').waitFor({ timeout: STEP_MS });
+    const { port, stateDir, token } = gw;
+    await gw.stop();
+    await page.getByText(/Disconnected from the gateway|Retrying in/).first().waitFor({ timeout: STEP_MS });
+    gw = await startGateway({ port, stateDir, token: token ?? null });
+    await page.locator('[data-fact=version]').waitFor({ timeout: 30_000 });
+    await page.close();
+  });
+
   test('served headers: strict CSP on the page, immutable hashed assets, gzip and brotli when accepted', async () => {
     const index = await get(gw.port, '/', { host: `127.0.0.1:${gw.port}` });
     assert.equal(index.status, 200);

@@ -25,6 +25,9 @@ function gatewayUrl(): string {
 }
 
 const RECONNECT_MS = 2_000;
+const MAX_RECONNECT_MS = 15_000;
+/** Failures that say nothing about this browser's credentials: wait and try again. */
+const UNREACHABLE = new Set(['GATEWAY_UNREACHABLE', 'GATEWAY_TIMEOUT', 'GATEWAY_CLOSED']);
 
 /**
  * The dashboard shell: this browser's identity, the connect (cached device token, or the gateway token
@@ -39,6 +42,7 @@ export class ClawgateApp extends LitElement {
   #conn: GatewayConnection | undefined;
   #route: Route = routeOf(location.hash);
   #busy = false;
+  #retryMs = RECONNECT_MS / 2;
   #onHash = () => {
     this.#route = routeOf(location.hash);
     this.requestUpdate();
@@ -85,15 +89,26 @@ export class ClawgateApp extends LitElement {
     const identity = this.#identity!;
     this.#set('connecting');
     const conn = new GatewayConnection(gatewayUrl(), identity);
+    const deviceToken = await loadDeviceToken();
     try {
-      await conn.connect({ gatewayToken, deviceToken: await loadDeviceToken() });
+      await conn.connect({ gatewayToken, deviceToken });
     } catch (err) {
+      const e = err as ClawgateError;
+      // A gateway that is restarting or unreachable comes back: a paired browser waits for it, with the cause.
+      if (deviceToken && !gatewayToken && UNREACHABLE.has(e.code)) {
+        this.#retryMs = Math.min(this.#retryMs * 2, MAX_RECONNECT_MS);
+        this.#notice = `${e.message}. Retrying in ${Math.round(this.#retryMs / 1000)} s…`;
+        this.#set('connecting');
+        setTimeout(() => void this.#connect(undefined), this.#retryMs);
+        return false;
+      }
       // The gateway's message, exactly: it says why and which command to run on the host.
-      this.#set('needs-token', (err as ClawgateError).message);
+      this.#set('needs-token', e.message);
       return false;
     }
     this.#conn = conn;
     this.#notice = undefined;
+    this.#retryMs = RECONNECT_MS / 2;
     conn.onClose((code, reason) => {
       if (this.#conn !== conn) return;
       this.#conn = undefined;

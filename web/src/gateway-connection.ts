@@ -123,6 +123,8 @@ export class GatewayConnection {
               (params) => ws.send(JSON.stringify({ type: 'req', id: connectId, method: 'connect', params })),
               (err: Error) => done(err),
             );
+            // Sent: this handler lives as long as the socket and must not hold the gateway token.
+            creds = {};
             return;
           }
           if (frame?.type === 'res' && frame.id === connectId) {
