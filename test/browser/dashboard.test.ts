@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startGateway, type RunningGateway } from '../helpers/gateway-process.js';
 import { makeDevice, rawConnect } from '../helpers/raw-client.js';
-import { launchChromium, screenshotDir } from '../helpers/browser.js';
+import { launchChromium, screenshotDir, seriousAxeViolations } from '../helpers/browser.js';
 import { repoRoot } from '../helpers/repo-root.js';
 import { startWebServer } from '../helpers/web-server.js';
 
@@ -86,6 +86,7 @@ describe('the dashboard in headless Chromium', () => {
     assert.ok(!traces.includes(gw.token!), 'the gateway token stayed in the page, URL or storage');
     assert.ok(!gw.output().includes(gw.token!), 'the gateway token reached the gateway log');
     if (shots) await page.screenshot({ path: join(shots, 'dashboard-overview.png'), fullPage: true });
+    assert.deepEqual(await seriousAxeViolations(page), [], 'axe on Overview');
 
     // This browser's cached device token pairs it from now on: no form on reload, nor in a second tab.
     await page.reload();
@@ -113,6 +114,7 @@ describe('the dashboard in headless Chromium', () => {
       // The field was emptied: the typed secret does not linger in the page.
       assert.equal(await page.getByLabel('Gateway token').inputValue(), '');
       if (shots) await page.screenshot({ path: join(shots, 'dashboard-pair-refused.png') });
+      assert.deepEqual(await seriousAxeViolations(page), [], 'axe on the pairing form');
     } finally {
       await fresh.close();
     }
@@ -129,6 +131,7 @@ describe('the dashboard in headless Chromium', () => {
     const pendingRow = page.locator(`#pending tr[data-device="${device.deviceId}"]`);
     await pendingRow.waitFor({ timeout: STEP_MS });
     if (shots) await page.screenshot({ path: join(shots, 'dashboard-devices.png'), fullPage: true });
+    assert.deepEqual(await seriousAxeViolations(page), [], 'axe on Devices');
     await pendingRow.getByRole('button', { name: /^Approve/ }).click();
     await page.locator(`#paired tr[data-device="${device.deviceId}"]`).waitFor({ timeout: STEP_MS });
     assert.equal(await pendingRow.count(), 0);
@@ -140,6 +143,8 @@ describe('the dashboard in headless Chromium', () => {
     // Remove asks first: Cancel keeps the device, Remove takes it away.
     const pairedRow = page.locator(`#paired tr[data-device="${device.deviceId}"]`);
     await pairedRow.getByRole('button', { name: /^Remove/ }).click();
+    await page.getByRole('dialog').waitFor();
+    assert.deepEqual(await seriousAxeViolations(page), [], 'axe on the confirmation dialog');
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     assert.equal(await pairedRow.count(), 1);
     await pairedRow.getByRole('button', { name: /^Remove/ }).click();
@@ -185,7 +190,7 @@ describe('the dashboard in headless Chromium', () => {
     await gw.stop();
     await page.getByText(/Disconnected from the gateway|Retrying in/).first().waitFor({ timeout: STEP_MS });
     gw = await startGateway({ port, stateDir, token: token ?? null });
-    await page.locator('[data-fact=version]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-fact=version]').waitFor({ timeout: 40_000 });
     await page.close();
   });
 

@@ -25,7 +25,7 @@ function gatewayUrl(): string {
 }
 
 const RECONNECT_MS = 2_000;
-const MAX_RECONNECT_MS = 15_000;
+const MAX_RECONNECT_MS = 10_000;
 /** Failures that say nothing about this browser's credentials: wait and try again. */
 const UNREACHABLE = new Set(['GATEWAY_UNREACHABLE', 'GATEWAY_TIMEOUT', 'GATEWAY_CLOSED']);
 
