@@ -45,9 +45,9 @@ module.exports = {
     ...upward,
     {
       name: 'no-circular',
-      comment: 'no file-level import cycle anywhere in src/',
+      comment: 'no file-level import cycle anywhere in src/ or web/',
       severity: 'error',
-      from: { path: '^src/' },
+      from: { path: '^(src|web)/' },
       to: { circular: true },
     },
     {
@@ -69,6 +69,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/', pathNot: `${folderRe(LAYERS.flat())}|${TEST}` },
       to: {},
+    },
+    {
+      name: 'web-uses-only-protocol',
+      comment: 'the dashboard (web/, bundled for the browser by Vite) shares only the portable protocol code with the gateway',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^src/', pathNot: '^src/protocol/' },
+    },
+    {
+      name: 'web-no-node-builtins',
+      comment: 'web/src runs in the browser: no Node built-in (the Vite config beside it runs in Node and is exempt)',
+      severity: 'error',
+      from: { path: '^web/src/' },
+      to: { dependencyTypes: ['core'] },
     },
     {
       name: 'no-unresolvable',

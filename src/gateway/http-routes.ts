@@ -3,6 +3,10 @@ import { PROTOCOL_VERSION } from '../protocol/limits.js';
 import { VERSION } from '../version.js';
 import type { GatewayContext } from './context.js';
 import { classifyLocality } from './locality.js';
+import { defaultWebDir, serveWebApp } from './static-assets.js';
+
+/** The built dashboard (`npm run build` writes it); looked up once, read per request. */
+const WEB_DIR = defaultWebDir();
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -10,7 +14,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-/** Plain HTTP on the control-plane port: /healthz for probes and supervisors; everything else is 404. */
+/** Plain HTTP on the control-plane port: /healthz for probes and supervisors, the dashboard at /; everything else is 404. */
 export function handleHttp(gw: GatewayContext, req: IncomingMessage, res: ServerResponse): void {
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -24,5 +28,6 @@ export function handleHttp(gw: GatewayContext, req: IncomingMessage, res: Server
     json(res, 200, body);
     return;
   }
-  json(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: `no route ${req.method} ${path?.slice(0, 100)}; the control plane is a WebSocket on this port, and GET /healthz answers probes` } });
+  if (serveWebApp(WEB_DIR, req, res)) return;
+  json(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: `no route ${req.method} ${path?.slice(0, 100)}; the control plane is a WebSocket on this port, GET /healthz answers probes, and GET / is the dashboard` } });
 }

@@ -1,0 +1,24 @@
+/** A duration in the largest two units (`3 h 12 min`, `45 s`). */
+export function formatDuration(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const units: [number, string][] = [
+    [86_400, 'd'],
+    [3_600, 'h'],
+    [60, 'min'],
+    [1, 's'],
+  ];
+  const parts: string[] = [];
+  let rest = s;
+  for (const [size, name] of units) {
+    const n = Math.floor(rest / size);
+    if (n > 0 || (parts.length === 0 && size === 1)) parts.push(`${n} ${name}`);
+    rest -= n * size;
+    if (parts.length === 2) break;
+  }
+  return parts.join(' ');
+}
+
+/** A timestamp as local date and time. */
+export function formatTime(ms: number | undefined): string {
+  return ms === undefined ? '—' : new Date(ms).toLocaleString();
+}
