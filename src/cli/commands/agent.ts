@@ -7,6 +7,9 @@ import type { ResultOf } from '../../protocol/methods/index.js';
 import type { ChatStreamEnd } from '../chat-stream.js';
 import { SessionFollower, type FollowUpRun } from '../session-follower.js';
 import { CliContext } from '../context.js';
+import { sessionKeyFor } from '../session-arg.js';
+
+export { sessionKeyFor } from '../session-arg.js';
 import { withRunningGateway } from '../gateway-required.js';
 import { agentWait } from '../../protocol/methods/agent.js';
 import { chatAbort, chatSend } from '../../protocol/methods/chat.js';
@@ -71,16 +74,6 @@ export function parseTimeoutSeconds(value: string | undefined): number | undefin
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > AGENT_MAX_TIMEOUT_SECONDS) throw new ClawgateError('USAGE', `--timeout takes seconds between 1 and ${AGENT_MAX_TIMEOUT_SECONDS}, not "${value}"`);
   return n;
-}
-
-/** The session a message goes to: --session, else the main session of --agent, else the default agent's (`main`). */
-export function sessionKeyFor(opts: { agent?: string | undefined; session?: string | undefined }): string {
-  if (opts.session !== undefined) {
-    const owner = opts.session.startsWith('agent:') ? opts.session.split(':')[1] : undefined;
-    if (opts.agent !== undefined && owner !== undefined && owner !== opts.agent) throw new ClawgateError('USAGE', `--session ${opts.session} belongs to agent "${owner}", not --agent ${opts.agent}`);
-    return opts.session;
-  }
-  return opts.agent !== undefined ? `agent:${opts.agent}:main` : 'main';
 }
 
 /** The error a failed run ends the command with: its catalogue code (so the exit code is right) and message. */

@@ -1,7 +1,5 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { loadOrCreateIdentity } from '../../client/identity.js';
-import { TokenCache } from '../../client/token-cache.js';
 import { ClawgateError } from '../../protocol/error-catalogue.js';
 import { MAX_MESSAGE_CHARS } from '../../protocol/limits.js';
 import { parseSessionKey } from '../../protocol/session-key.js';
@@ -11,8 +9,7 @@ import { guardTerminal } from '../../tui/terminal-guard.js';
 import { colorWanted, makeTheme } from '../../tui/theme.js';
 import type { CliContext } from '../context.js';
 import { resolveTarget } from '../gateway-target.js';
-import { inCliTerms } from '../token-refusal.js';
-import { sessionKeyFor } from './agent.js';
+import { sessionKeyFor } from '../session-arg.js';
 
 interface TuiFlags {
   agent?: string;
@@ -49,8 +46,15 @@ export function register(program: Command, ctx: () => CliContext): void {
       });
       // The header goes up before the terminal library loads (most of the start-up time).
       process.stdout.write(firstFrame({ gateway: gatewayLabel, agentId: opts.agent ?? '…', sessionKey: sessionKey ?? 'main', connection: 'connecting' }, process.stdout.columns || 80, color));
+      // Everything else loads after the first frame: the client, the identity, the terminal library.
+      const [{ TuiApp: App }, { ProcessTerminal }, { loadOrCreateIdentity }, { TokenCache }, { inCliTerms }] = await Promise.all([
+        import('../../tui/app.js'),
+        import('@mariozechner/pi-tui'),
+        import('../../client/identity.js'),
+        import('../../client/token-cache.js'),
+        import('../token-refusal.js'),
+      ]);
       const identity = loadOrCreateIdentity(c.paths.identityPath);
-      const [{ TuiApp: App }, { ProcessTerminal }] = await Promise.all([import('../../tui/app.js'), import('@mariozechner/pi-tui')]);
       const code = await new Promise<number>((resolve) => {
         app = new App({
           client: { url: target.url, gatewayToken: target.token.secret, identity, tokenCache: new TokenCache(c.paths.tokenCachePath, identity.deviceId), clientId: 'clawgate-tui', clientMode: 'tui', displayName: `clawgate tui on ${hostname()}`, timeoutMs: c.timeoutMs },
