@@ -236,6 +236,7 @@ export class TuiApp implements TuiActions {
     this.state.agentId = parsed.agentId;
     this.state.runningRunId = undefined;
     this.log.scrollToBottom();
+    this.state.scrolledUp = false;
     await this.reloadSession();
   }
 
@@ -245,6 +246,7 @@ export class TuiApp implements TuiActions {
     this.view.sent(text, runId);
     this.state.runningRunId = runId;
     this.log.scrollToBottom();
+    this.state.scrolledUp = false;
     this.render();
     try {
       await this.conn.call(chatSend, { sessionKey: this.view.sessionKey, message: text, idempotencyKey: runId });
@@ -352,6 +354,7 @@ export class TuiApp implements TuiActions {
     if (matchesKey(data, 'pageUp') || matchesKey(data, 'pageDown')) {
       const page = Math.max(1, this.opts.terminal.rows - 8);
       this.log.scrollBy(matchesKey(data, 'pageUp') ? page : -page);
+      this.state.scrolledUp = this.log.scrolledUp;
       this.render();
       return true;
     }

@@ -43,6 +43,10 @@ describe('status line', () => {
   });
 });
 
+test('a log scrolled up says so and names the key back', () => {
+  assert.equal(statusLine({ ...base(), scrolledUp: true }, 0, 80, theme), ' ready  │  ↑ scrolled up: PgDn returns');
+});
+
 describe('footer', () => {
   test('shows agent, session, model and tokens in and out', () => {
     const line = footerLine({ ...base(), model: 'fake/fake-gpt', inputTokens: 18, outputTokens: 5 }, 90, theme);

@@ -28,6 +28,8 @@ export interface ScreenState {
   model?: string;
   inputTokens?: number;
   outputTokens?: number;
+  /** The log is scrolled up from its end (new output is below). */
+  scrolledUp?: boolean;
   /** A one-off hint on the status line (e.g. "press Ctrl+C again to exit"). */
   hint?: string;
 }
@@ -59,6 +61,7 @@ export function statusLine(s: ScreenState, nowMs: number, width: number, theme: 
   else if (s.runningRunId !== undefined) text = theme.accent('running… (Esc aborts)');
   else text = theme.dim('ready');
   if (s.pendingDevices > 0) text += theme.warn(`  │  ${s.pendingDevices} device${s.pendingDevices === 1 ? '' : 's'} waiting to pair: /devices`);
+  if (s.scrolledUp) text += theme.accent('  │  ↑ scrolled up: PgDn returns');
   if (s.hint) text += theme.dim(`  │  ${s.hint}`);
   return truncateToWidth(` ${text}`, width);
 }
