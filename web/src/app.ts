@@ -4,6 +4,8 @@ import { GatewayConnection } from './gateway-connection.js';
 import { loadDeviceToken, loadOrCreateIdentity, type BrowserIdentity } from './identity.js';
 import './pages/overview.js';
 import './pages/devices.js';
+import './pages/approvals.js';
+import './pages/sessions.js';
 
 type Phase = 'starting' | 'connecting' | 'needs-token' | 'connected' | 'fatal';
 
@@ -11,6 +13,8 @@ type Phase = 'starting' | 'connecting' | 'needs-token' | 'connected' | 'fatal';
 const PAGES = [
   { route: 'overview', title: 'Overview' },
   { route: 'devices', title: 'Devices' },
+  { route: 'approvals', title: 'Approvals' },
+  { route: 'sessions', title: 'Sessions' },
 ] as const;
 type Route = (typeof PAGES)[number]['route'];
 
@@ -166,7 +170,20 @@ export class ClawgateApp extends LitElement {
       case 'needs-token':
         return this.#tokenForm();
       case 'connected':
-        return this.#route === 'devices' ? html`<cg-devices .conn=${this.#conn}></cg-devices>` : html`<cg-overview .conn=${this.#conn}></cg-overview>`;
+        return this.#page();
+    }
+  }
+
+  #page(): TemplateResult {
+    switch (this.#route) {
+      case 'devices':
+        return html`<cg-devices .conn=${this.#conn}></cg-devices>`;
+      case 'approvals':
+        return html`<cg-approvals .conn=${this.#conn}></cg-approvals>`;
+      case 'sessions':
+        return html`<cg-sessions .conn=${this.#conn}></cg-sessions>`;
+      case 'overview':
+        return html`<cg-overview .conn=${this.#conn}></cg-overview>`;
     }
   }
 
