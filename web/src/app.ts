@@ -6,6 +6,8 @@ import './pages/overview.js';
 import './pages/devices.js';
 import './pages/approvals.js';
 import './pages/sessions.js';
+import './pages/cron.js';
+import './pages/logs.js';
 
 type Phase = 'starting' | 'connecting' | 'needs-token' | 'connected' | 'fatal';
 
@@ -15,6 +17,8 @@ const PAGES = [
   { route: 'devices', title: 'Devices' },
   { route: 'approvals', title: 'Approvals' },
   { route: 'sessions', title: 'Sessions' },
+  { route: 'cron', title: 'Cron' },
+  { route: 'logs', title: 'Logs' },
 ] as const;
 type Route = (typeof PAGES)[number]['route'];
 
@@ -182,6 +186,10 @@ export class ClawgateApp extends LitElement {
         return html`<cg-approvals .conn=${this.#conn}></cg-approvals>`;
       case 'sessions':
         return html`<cg-sessions .conn=${this.#conn}></cg-sessions>`;
+      case 'cron':
+        return html`<cg-cron .conn=${this.#conn}></cg-cron>`;
+      case 'logs':
+        return html`<cg-logs .conn=${this.#conn}></cg-logs>`;
       case 'overview':
         return html`<cg-overview .conn=${this.#conn}></cg-overview>`;
     }
