@@ -8,7 +8,14 @@ export const TARGETS = {
   'src/pairing/scope-lattice.ts': ['dist/src/pairing/scope-lattice.test.js'],
   'src/pairing/policy.ts': ['dist/src/pairing/policy.test.js'],
   'src/pairing/authorize-device.ts': ['dist/src/pairing/authorize-device.test.js'],
-  'src/gateway/handshake.ts': ['dist/src/gateway/handshake.test.js'],
+  // The handshake's behaviour is specified across these files (each starts its own in-process gateway, ~1-2 s).
+  'src/gateway/handshake.ts': [
+    'dist/src/gateway/handshake.test.js',
+    'dist/src/gateway/refusal-causes.test.js',
+    'dist/src/gateway/auth-limits.test.js',
+    'dist/src/gateway/placeholder-token.test.js',
+    'dist/src/gateway/loopback-lookalike.test.js',
+  ],
   'src/pairing/operations.ts': ['dist/src/pairing/operations.test.js'],
   'src/auth/token-strength.ts': ['dist/src/auth/token-strength.test.js'],
   'src/auth/rate-limit.ts': ['dist/src/auth/rate-limit.test.js'],
