@@ -11,6 +11,7 @@ export const TARGETS = {
   // The handshake's behaviour is specified across these files (each starts its own in-process gateway, ~1-2 s).
   'src/gateway/handshake.ts': [
     'dist/src/gateway/handshake.test.js',
+    'dist/src/gateway/perform-handshake.test.js',
     'dist/src/gateway/refusal-causes.test.js',
     'dist/src/gateway/auth-limits.test.js',
     'dist/src/gateway/placeholder-token.test.js',
