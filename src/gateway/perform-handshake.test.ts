@@ -125,7 +125,7 @@ test('a client outside protocol 3 learns both sides: one version or a range, clo
 
 test('params that are not an object, or a protocol range that is not two integers, are a schema error, not a version mismatch', (t) => {
   const g = gateway(t);
-  for (const raw of [null, 'connect', 42]) {
+  for (const raw of [undefined, null, 'connect', 42]) {
     assertRefusal(refused(() => handshake(g, raw)), 'INVALID_CONNECT_PARAMS', /^invalid connect params: /, {});
   }
   for (const [min, max] of [[4, 'x'], ['x', 4], [4.5, 4]]) {
@@ -136,9 +136,9 @@ test('params that are not an object, or a protocol range that is not two integer
 
 test('invalid params are refused with the schema errors as message and close reason', (t) => {
   const g = gateway(t);
-  const err = refused(() => handshake(g, { ...params(), extra: 1 }));
+  const err = refused(() => handshake(g, { ...params(), extra: 1, role: 5 }));
   assert.equal(err.code, 'INVALID_CONNECT_PARAMS');
-  assert.match(err.message, /^invalid connect params: \S/);
+  assert.match(err.message, /^invalid connect params: \S.*; \S/, 'every error, "; "-separated');
   assert.deepEqual(err.details, {});
   assert.deepEqual(err.close, { code: 1008, reason: err.message });
 });
@@ -307,6 +307,15 @@ test('a locked-out address is told when to retry, in whole seconds rounded up; t
   const err = refused(() => handshake(g, params({ auth: { token: TOKEN } }), REMOTE, NOW));
   assertRefusal(err, 'AUTH_RATE_LIMITED', 'unauthorized: too many failed authentication attempts (retry in 91 s)', { retryAfterMs: 90_500, scope: 'shared-secret' }, 'unauthorized: too many failed authentication attempts (retry later)');
   assert.equal(handshake(g, params({ auth: { token: TOKEN } }), REMOTE, NOW + 90_500).session.authMethod, 'gateway-token', 'the lockout ends');
+});
+
+test('a device-token lockout bars a device-less connect sending a device token too', (t) => {
+  const g = gateway(t, { limiter: new AuthRateLimiter(1, 60_000, 60_000) });
+  const device = makeDevice();
+  confirmed(g, device);
+  refused(() => handshake(g, params({ device, scopes: ['operator.read'], auth: { deviceToken: 'never-issued' } }), REMOTE));
+  const err = refused(() => handshake(g, params({ auth: { deviceToken: 'never-issued' } }), REMOTE));
+  assertRefusal(err, 'AUTH_RATE_LIMITED', 'unauthorized: too many failed authentication attempts (retry in 60 s)', { retryAfterMs: 60_000, scope: 'device-token' }, 'unauthorized: too many failed authentication attempts (retry later)');
 });
 
 test('a shared-secret lockout does not bar a connect that sends no gateway token', (t) => {
