@@ -704,3 +704,18 @@ test('a nameless client with a new key is not linked to a nameless paired record
   const d = pendingOf(authorizeDevice(store, connect({ deviceId: OTHER_ID, publicKey: 'pubkey-2' }), POLICY, T0 + 100));
   assert.deepEqual(d.cause, { kind: 'not-paired' });
 });
+
+test("auto-approval retires the device's expired request not yet pruned, so a later request does not name it as expired", (t) => {
+  const store = tempStore(t);
+  const first = pendingOf(authorizeDevice(store, connect(), POLICY, T0));
+  const expiredAt = T0 + PENDING_REQUEST_TTL_MS;
+  // Another device's connect prunes just before the expiry; pruning then skips for a second.
+  authorizeDevice(store, connect({ deviceId: OTHER_ID, publicKey: 'pubkey-2' }), POLICY, expiredAt - 500);
+  const local = { locality: 'loopback-direct' as const, proof: true, remoteIp: undefined };
+  assert.equal(authorizeDevice(store, connect(local), POLICY, expiredAt + 100).outcome, 'pass');
+  assert.deepEqual(auditOf(store, 'pairing.expired').map((e) => [e.tsMs, e.requestId]), [[expiredAt + 100, first.requestId]], 'its expiry is audited before the approval');
+  // A later connect's pruning finds nothing of this device; its next request is an upgrade, not an expiry.
+  authorizeDevice(store, connect({ deviceId: OTHER_ID, publicKey: 'pubkey-2' }), POLICY, expiredAt + 5_000);
+  const upgrade = pendingOf(authorizeDevice(store, connect({ scopes: ['operator.admin'] }), POLICY, expiredAt + 6_000));
+  assert.deepEqual(upgrade.cause, { kind: 'scope-upgrade', missing: ['operator.admin'], approved: ['operator.read'] });
+});

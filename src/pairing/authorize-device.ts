@@ -90,6 +90,10 @@ function mintFor(store: Store, c: DeviceConnect, nowMs: number, why: string, nee
 }
 
 function upsertPending(store: Store, c: DeviceConnect, reason: string, nowMs: number): { request: PendingRecord; created: boolean } {
+  // An expired request still stored (pruning runs only now and then) is retired first: a device has one request
+  // row (device_id is unique), so the new one takes its place. A stored expired one means it has no live one.
+  const expired = store.pending.takeExpiredForDevice(c.deviceId, nowMs);
+  if (expired) store.audit.append({ tsMs: nowMs, kind: 'pairing.expired', deviceId: c.deviceId, requestId: expired.requestId, role: expired.role, actor: 'gateway' });
   const existing = store.pending.forDevice(c.deviceId, nowMs);
   const request: PendingRecord = {
     requestId: existing?.requestId ?? randomUUID(),
@@ -159,12 +163,9 @@ export function authorizeDevice(store: Store, c: DeviceConnect, policy: PolicyOp
 
 /** Create or merge the device's one pending request (stable id on every retry) and say why it waits. */
 function leavePending(store: Store, c: DeviceConnect, reason: string, cause: PendingCause, nowMs: number): DeviceDecision {
-  // An expired request still stored (pruning runs only now and then) is retired here, so the new one can take its
-  // place. A device has one request at a time: a stored expired one means it has no live one.
-  const expired = store.pending.takeExpiredForDevice(c.deviceId, nowMs);
-  if (expired) store.audit.append({ tsMs: nowMs, kind: 'pairing.expired', deviceId: c.deviceId, requestId: expired.requestId, role: expired.role, actor: 'gateway' });
-  const lastPairing = store.audit.lastForDevice(c.deviceId, PAIRING_KINDS);
   const { request, created } = upsertPending(store, c, reason, nowMs);
+  // Read before this request's own audit row: did the device's previous request end by expiring?
+  const lastPairing = store.audit.lastForDevice(c.deviceId, PAIRING_KINDS);
   if (created) {
     store.audit.append({ tsMs: nowMs, kind: 'pairing.requested', deviceId: c.deviceId, requestId: request.requestId, role: c.role, actor: 'gateway', reason, detail: { scopes: request.scopes, locality: c.locality } });
   }
