@@ -140,8 +140,9 @@ export function authorizeDevice(store: Store, c: DeviceConnect, policy: PolicyOp
     pruneExpired(store, nowMs);
     const device = store.devices.get(c.deviceId);
     const reason = pairingReason(device, c);
-    // A browser page never becomes a node: a new device asking a non-operator role is decided as a role request.
-    const policyReason: PairingReason = reason === 'not-paired' && c.kind === 'browser' && c.role !== 'operator' ? 'role-upgrade' : reason;
+    // A new device asking a non-operator role is decided as a role request, so a browser page never becomes a
+    // node: the policy refuses a browser a role upgrade, and decides every upgrade of any other client alike.
+    const policyReason: PairingReason = reason === 'not-paired' && c.role !== 'operator' ? 'role-upgrade' : reason;
     const decision = decide(c.locality, policyReason, c.proof ? 'gateway-token' : 'none', c.kind, policy);
 
     if (decision === 'refuse') {
@@ -154,7 +155,8 @@ export function authorizeDevice(store: Store, c: DeviceConnect, policy: PolicyOp
       store.audit.append({ tsMs: nowMs, kind: 'pairing.auto-approved', deviceId: c.deviceId, requestId: request.requestId, role: c.role, actor: 'gateway', reason, detail: { scopes: request.scopes, locality: c.locality } });
       const issued = mintFor(store, c, nowMs, 'approved');
       touch(store, c, nowMs, store.devices.get(c.deviceId)!);
-      return { outcome: 'pass', issued, autoApprovedRequestId: request.requestId, authMethod: c.proof ? 'gateway-token' : 'device-signature' };
+      // The policy auto-approves only a client holding the gateway token.
+      return { outcome: 'pass', issued, autoApprovedRequestId: request.requestId, authMethod: 'gateway-token' };
     }
     // A pass means the record covers the connect (reason "none"), so the device exists.
     return passWithToken(store, c, nowMs, device!, active, verdict);
