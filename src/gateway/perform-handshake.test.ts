@@ -318,6 +318,24 @@ test('a device-token lockout bars a device-less connect sending a device token t
   assertRefusal(err, 'AUTH_RATE_LIMITED', 'unauthorized: too many failed authentication attempts (retry in 60 s)', { retryAfterMs: 60_000, scope: 'device-token' }, 'unauthorized: too many failed authentication attempts (retry later)');
 });
 
+test('a device-token lockout bars presented device tokens only: a paired device sending none is still told its token is missing', (t) => {
+  const g = gateway(t, { limiter: new AuthRateLimiter(1, 60_000, 60_000) });
+  const device = makeDevice();
+  confirmed(g, device);
+  refused(() => handshake(g, params({ device, scopes: ['operator.read'], auth: { deviceToken: 'never-issued' } }), REMOTE));
+  assert.ok(g.limiter.retryAfterMs('10.0.0.7', 'device-token', NOW) > 0, 'locked');
+  assert.equal(refused(() => handshake(g, params({ device, scopes: ['operator.read'] }), REMOTE)).code, 'AUTH_TOKEN_MISSING');
+});
+
+test('a refused pairing (a browser page asking for node) is no failed authentication: it never locks the address out', (t) => {
+  const g = gateway(t, { limiter: new AuthRateLimiter(1, 60_000, 60_000), allowedOrigins: ['https://dash.example'] });
+  const page = { ...REMOTE, headers: { ...REMOTE.headers, origin: 'https://dash.example' } };
+  for (let i = 0; i < 3; i++) assert.equal(refused(() => handshake(g, params({ device: makeDevice(), role: 'node' }), page)).code, 'PAIRING_REFUSED');
+  assert.equal(g.limiter.retryAfterMs('10.0.0.7', 'device-token', NOW), 0);
+  assert.equal(g.limiter.retryAfterMs('10.0.0.7', 'shared-secret', NOW), 0);
+  assert.deepEqual(g.warnings, []);
+});
+
 test('a shared-secret lockout does not bar a connect that sends no gateway token', (t) => {
   const g = gateway(t, { limiter: new AuthRateLimiter(1, 60_000, 60_000) });
   refused(() => handshake(g, params({ auth: { token: 'wrong' } }), REMOTE));
