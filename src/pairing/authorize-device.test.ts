@@ -5,7 +5,7 @@ import { ClawgateError } from '../protocol/error-catalogue.js';
 import { Store } from '../store/store.js';
 import { LOCAL_OWNER } from './actor.js';
 import { PENDING_REQUEST_TTL_MS, USAGE_WRITE_INTERVAL_MS, authorizeDevice, pairingReason, type DeviceConnect, type DeviceDecision, type IssuedToken } from './authorize-device.js';
-import { approveRequest, removeDevice, revokeToken, rotateToken } from './operations.js';
+import { approveRequest, rejectRequest, removeDevice, revokeToken, rotateToken } from './operations.js';
 import type { PolicyOptions } from './policy.js';
 import { tempStore } from '../../test/helpers/temp-store.js';
 
@@ -718,4 +718,33 @@ test("auto-approval retires the device's expired request not yet pruned, so a la
   authorizeDevice(store, connect({ deviceId: OTHER_ID, publicKey: 'pubkey-2' }), POLICY, expiredAt + 5_000);
   const upgrade = pendingOf(authorizeDevice(store, connect({ scopes: ['operator.admin'] }), POLICY, expiredAt + 6_000));
   assert.deepEqual(upgrade.cause, { kind: 'scope-upgrade', missing: ['operator.admin'], approved: ['operator.read'] });
+});
+
+test('a removed device paired again is no longer "removed": its upgrade request names the upgrade', (t) => {
+  const store = tempStore(t);
+  confirmed(store);
+  removeDevice(store, DEVICE_ID, LOCAL_OWNER, T0 + 50);
+  const again = pendingOf(authorizeDevice(store, connect(), POLICY, T0 + 100));
+  approveRequest(store, again.requestId, LOCAL_OWNER, T0 + 110);
+  const upgrade = pendingOf(authorizeDevice(store, connect({ scopes: ['operator.admin'] }), POLICY, T0 + 200));
+  assert.deepEqual(upgrade.cause, { kind: 'scope-upgrade', missing: ['operator.admin'], approved: ['operator.read'] });
+});
+
+test('a scope upgrade names only what is missing: the operator lattice for an operator, literal scopes for a node', (t) => {
+  const store = tempStore(t);
+  const asked = pendingOf(authorizeDevice(store, connect({ scopes: ['operator.write', 'camera.snap'] }), POLICY, T0));
+  authorizeDevice(store, connect({ role: 'node', scopes: [] }), POLICY, T0 + 1);
+  approveRequest(store, asked.requestId, LOCAL_OWNER, T0 + 2);
+  const operator = pendingOf(authorizeDevice(store, connect({ scopes: ['operator.read', 'operator.admin'] }), POLICY, T0 + 10));
+  assert.deepEqual(operator.cause, { kind: 'scope-upgrade', missing: ['operator.admin'], approved: ['camera.snap', 'operator.write'] }, 'write implies read');
+  rejectRequest(store, operator.requestId, LOCAL_OWNER, T0 + 11);
+  const node = pendingOf(authorizeDevice(store, connect({ role: 'node', scopes: ['camera.snap', 'operator.read'] }), POLICY, T0 + 20));
+  assert.deepEqual(node.cause, { kind: 'scope-upgrade', missing: ['operator.read'], approved: ['camera.snap', 'operator.write'] });
+});
+
+test('a metadata upgrade shows a platform nobody named as empty', (t) => {
+  const store = tempStore(t);
+  confirmed(store, connect({ deviceFamily: 'desktop' }));
+  const d = pendingOf(authorizeDevice(store, connect({ platform: undefined, deviceFamily: 'tablet' }), POLICY, T0 + 100));
+  assert.deepEqual(d.cause, { kind: 'metadata-upgrade', pinned: 'platform "linux", family "desktop"', claimed: 'platform "", family "tablet"' });
 });
