@@ -8,7 +8,7 @@ import { GatewayClient } from '../client/gateway-client.js';
 import { health } from '../protocol/methods/gateway-info.js';
 import { HANDSHAKE_TIMEOUT_MS } from '../protocol/limits.js';
 import { startInProcess, type InProcessGateway } from '../../test/helpers/in-process.js';
-import { rawConnect, rpc } from '../../test/helpers/raw-client.js';
+import { makeDevice, rawConnect, rpc } from '../../test/helpers/raw-client.js';
 import { HANDSHAKE_CLOSE_GRACE_MS, HTTP_DEADLINE_CHECK_INTERVAL_MS, HTTP_HEADERS_TIMEOUT_MS, HTTP_KEEP_ALIVE_IDLE_MS, HTTP_REQUEST_TIMEOUT_MS } from './limits.js';
 
 /** Deadlines are asserted with room for a loaded machine: this many times the constant. */
@@ -116,6 +116,14 @@ describe('every phase before authentication has a deadline', { concurrency: true
     const idle = await openRaw(t, gw.port, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
     await within(idle.closed, HTTP_KEEP_ALIVE_IDLE_MS * SLACK, 'closing an idle keep-alive socket');
     assert.match(idle.received(), /^HTTP\/1\.1 200 /);
+  });
+
+  // The deadline is HANDSHAKE_TIMEOUT_MS (10 s): a slow client inside it is not cut.
+  test('PD-OPAQUE-CLOSE: a client that answers the challenge 8 s late still connects', { timeout: 20_000 }, async (t) => {
+    const { gw } = await gatewayWithLog(t);
+    const { ws, response } = await rawConnect(gw.url, { device: makeDevice(), auth: { token: gw.token! }, delayMs: 8_000 });
+    assert.equal(response?.ok, true);
+    ws.close();
   });
 
   test('an upgraded socket that never sends connect, nor answers the close, is cut after the handshake deadline', async (t) => {

@@ -96,7 +96,8 @@ export function performHandshake(gw: GatewayContext, rawParams: unknown, input: 
   const remoteIp = remoteIpOf(input.req);
   // Failed-auth limits apply per address; loopback-direct is the owner's machine and exempt. Proxied
   // clients share their proxy's bucket (their forwarded address is not authenticated).
-  const limiterKey = locality === 'loopback-direct' ? undefined : locality === 'remote' ? (remoteIp ?? 'unknown') : `proxy:${remoteIp ?? 'unknown'}`;
+  const peer = remoteIp ?? 'unknown';
+  const limiterKey = locality === 'loopback-direct' ? undefined : locality === 'remote' ? peer : `proxy:${peer}`;
   const retryAfterMs = (scope: AuthScope): number => (limiterKey ? gw.authLimiter.retryAfterMs(limiterKey, scope, input.nowMs) : 0);
   const assertNotLimited = (scope: AuthScope): void => {
     const retryMs = retryAfterMs(scope);
@@ -203,6 +204,5 @@ export function performHandshake(gw: GatewayContext, rawParams: unknown, input: 
     fail(refusal.code, refusal.message, refusal.details, refusal.closeReason);
   }
   const session: Session = { ...base, scopes, deviceId: device.id, authMethod: decision.authMethod };
-  if (!decision.issued) return { session };
   return { session, auth: decision.issued };
 }

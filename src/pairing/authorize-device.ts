@@ -90,6 +90,10 @@ function mintFor(store: Store, c: DeviceConnect, nowMs: number, why: string, nee
 }
 
 function upsertPending(store: Store, c: DeviceConnect, reason: string, nowMs: number): { request: PendingRecord; created: boolean } {
+  // An expired request still stored (pruning runs only now and then) is retired first: a device has one request
+  // row (device_id is unique), so the new one takes its place. A stored expired one means it has no live one.
+  const expired = store.pending.takeExpiredForDevice(c.deviceId, nowMs);
+  if (expired) store.audit.append({ tsMs: nowMs, kind: 'pairing.expired', deviceId: c.deviceId, requestId: expired.requestId, role: expired.role, actor: 'gateway' });
   const existing = store.pending.forDevice(c.deviceId, nowMs);
   const request: PendingRecord = {
     requestId: existing?.requestId ?? randomUUID(),
@@ -103,9 +107,10 @@ function upsertPending(store: Store, c: DeviceConnect, reason: string, nowMs: nu
     role: existing?.role ?? c.role,
     roles: unionScopes(existing?.roles ?? [], [c.role]),
     scopes: unionScopes(existing?.scopes ?? [], c.scopes),
-    reason: existing && existing.reason !== reason ? existing.reason : reason,
+    // The first reason stays: the owner approves the request as it was first shown.
+    reason: existing?.reason ?? reason,
     remoteIp: c.remoteIp ?? existing?.remoteIp,
-    isRepair: (existing?.isRepair ?? false) || store.devices.get(c.deviceId) !== undefined,
+    isRepair: existing?.isRepair || store.devices.get(c.deviceId) !== undefined,
     firstSeenAtMs: existing?.firstSeenAtMs ?? nowMs,
     lastSeenAtMs: nowMs,
     expiresAtMs: nowMs + PENDING_REQUEST_TTL_MS,
@@ -135,8 +140,9 @@ export function authorizeDevice(store: Store, c: DeviceConnect, policy: PolicyOp
     pruneExpired(store, nowMs);
     const device = store.devices.get(c.deviceId);
     const reason = pairingReason(device, c);
-    // A browser page never becomes a node: a new device asking a non-operator role is decided as a role request.
-    const policyReason: PairingReason = reason === 'not-paired' && c.kind === 'browser' && c.role !== 'operator' ? 'role-upgrade' : reason;
+    // A new device asking a non-operator role is decided as a role request, so a browser page never becomes a
+    // node: the policy refuses a browser a role upgrade, and decides every upgrade of any other client alike.
+    const policyReason: PairingReason = reason === 'not-paired' && c.role !== 'operator' ? 'role-upgrade' : reason;
     const decision = decide(c.locality, policyReason, c.proof ? 'gateway-token' : 'none', c.kind, policy);
 
     if (decision === 'refuse') {
@@ -148,20 +154,20 @@ export function authorizeDevice(store: Store, c: DeviceConnect, policy: PolicyOp
       applyApproval(store, request, nowMs);
       store.audit.append({ tsMs: nowMs, kind: 'pairing.auto-approved', deviceId: c.deviceId, requestId: request.requestId, role: c.role, actor: 'gateway', reason, detail: { scopes: request.scopes, locality: c.locality } });
       const issued = mintFor(store, c, nowMs, 'approved');
-      touch(store, c, nowMs);
-      return { outcome: 'pass', issued, autoApprovedRequestId: request.requestId, authMethod: c.proof ? 'gateway-token' : 'device-signature' };
+      touch(store, c, nowMs, store.devices.get(c.deviceId)!);
+      // The policy auto-approves only a client holding the gateway token.
+      return { outcome: 'pass', issued, autoApprovedRequestId: request.requestId, authMethod: 'gateway-token' };
     }
-    return passWithToken(store, c, nowMs, device, active, verdict);
+    // A pass means the record covers the connect (reason "none"), so the device exists.
+    return passWithToken(store, c, nowMs, device!, active, verdict);
   });
 }
 
 /** Create or merge the device's one pending request (stable id on every retry) and say why it waits. */
 function leavePending(store: Store, c: DeviceConnect, reason: string, cause: PendingCause, nowMs: number): DeviceDecision {
-  // An expired request still stored (pruning runs only now and then) is retired here, so the new one can take its place.
-  const expired = store.pending.forDevice(c.deviceId, nowMs) ? undefined : store.pending.takeExpiredForDevice(c.deviceId, nowMs);
-  if (expired) store.audit.append({ tsMs: nowMs, kind: 'pairing.expired', deviceId: c.deviceId, requestId: expired.requestId, role: expired.role, actor: 'gateway' });
-  const lastPairing = store.audit.lastForDevice(c.deviceId, PAIRING_KINDS);
   const { request, created } = upsertPending(store, c, reason, nowMs);
+  // Read before this request's own audit row: did the device's previous request end by expiring?
+  const lastPairing = store.audit.lastForDevice(c.deviceId, PAIRING_KINDS);
   if (created) {
     store.audit.append({ tsMs: nowMs, kind: 'pairing.requested', deviceId: c.deviceId, requestId: request.requestId, role: c.role, actor: 'gateway', reason, detail: { scopes: request.scopes, locality: c.locality } });
   }
@@ -203,16 +209,18 @@ function isSameClient(d: DeviceRecord, c: DeviceConnect): boolean {
 /** last-seen and last-used are informational: refreshed at most this often, so a busy device's connects stay read-only. */
 export const USAGE_WRITE_INTERVAL_MS = 60_000;
 
-function touch(store: Store, c: DeviceConnect, nowMs: number, device = store.devices.get(c.deviceId)): void {
-  const fresh = device?.lastSeenAtMs !== undefined && nowMs - device.lastSeenAtMs < USAGE_WRITE_INTERVAL_MS && (c.remoteIp ?? device.remoteIp) === device.remoteIp;
+function touch(store: Store, c: DeviceConnect, nowMs: number, device: DeviceRecord): void {
+  // A device never seen (just approved) is written at once.
+  const fresh = nowMs - (device.lastSeenAtMs ?? Number.NEGATIVE_INFINITY) < USAGE_WRITE_INTERVAL_MS && (c.remoteIp ?? device.remoteIp) === device.remoteIp;
   if (!fresh) store.devices.touch(c.deviceId, nowMs, c.remoteIp);
 }
 
 /** The record covers the connect; now the device-token verdict decides (see DESIGN.md "Minting"). */
-function passWithToken(store: Store, c: DeviceConnect, nowMs: number, device: DeviceRecord | undefined, token: TokenRecord | undefined, verdict: DeviceTokenVerdict): DeviceDecision {
+function passWithToken(store: Store, c: DeviceConnect, nowMs: number, device: DeviceRecord, token: TokenRecord | undefined, verdict: DeviceTokenVerdict): DeviceDecision {
   touch(store, c, nowMs, device);
-  if (verdict.kind === 'valid' && token) {
-    const recentlyUsed = token.confirmedAtMs !== undefined && token.lastUsedAtMs !== undefined && nowMs - token.lastUsedAtMs < USAGE_WRITE_INTERVAL_MS;
+  // "valid" means the presented token matched the active record's hash: the record exists.
+  if (verdict.kind === 'valid') {
+    const recentlyUsed = token!.confirmedAtMs !== undefined && nowMs - (token!.lastUsedAtMs ?? Number.NEGATIVE_INFINITY) < USAGE_WRITE_INTERVAL_MS;
     if (!recentlyUsed) store.tokens.markUsed(c.deviceId, c.role, nowMs);
     return { outcome: 'pass', authMethod: 'device-token' };
   }

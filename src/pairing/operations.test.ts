@@ -377,6 +377,26 @@ test('expired requests are pruned by reject, each audited as pairing.expired by 
   assert.deepEqual(store.audit.ofKind('pairing.expired').map((e) => [e.tsMs, e.deviceId, e.requestId, e.role, e.actor]), [[T0 + PENDING_REQUEST_TTL_MS + 1, 'dev-old', 'req-old-00001', 'operator', 'gateway']]);
 });
 
+test('expired requests are pruned by approve too, each audited as pairing.expired by the gateway', (t) => {
+  const store = tempStore(t);
+  store.pending.put(rawPending('req-old-00001', 'dev-old'));
+  store.pending.put({ ...rawPending('req-live-0001', 'dev-live'), expiresAtMs: T0 + 10 * PENDING_REQUEST_TTL_MS });
+  approveRequest(store, 'req-live-0001', LOCAL_OWNER, T0 + PENDING_REQUEST_TTL_MS + 1);
+  assert.deepEqual(store.audit.ofKind('pairing.expired').map((e) => [e.tsMs, e.deviceId, e.requestId, e.role, e.actor]), [[T0 + PENDING_REQUEST_TTL_MS + 1, 'dev-old', 'req-old-00001', 'operator', 'gateway']]);
+  assert.deepEqual(store.db.prepare('SELECT request_id FROM pending_requests').all(), [], 'the approved request and the expired one are both gone');
+});
+
+test('an admin approves scopes outside operator.* too: the scope check binds only non-admin approvers', (t) => {
+  const store = tempStore(t);
+  const requestId = ask(store, 'dev-cam', ['camera.snap', 'operator.read']);
+  assert.equal(approveRequest(store, requestId, ADMIN_RPC, T0 + 5).device.deviceId, 'dev-cam');
+  assert.deepEqual(store.devices.get('dev-cam')?.approvedScopes, ['camera.snap', 'operator.read']);
+  // A non-admin holding the same scopes may grant them; one without camera.snap may not.
+  const again = ask(store, 'dev-cam-2', ['camera.snap']);
+  assert.throws(() => approveRequest(store, again, pairingOnly('dev-x'), T0 + 6), code('SCOPE_ESCALATION', 'camera.snap'));
+  assert.equal(approveRequest(store, again, { ...pairingOnly('dev-x'), scopes: ['operator.pairing', 'camera.snap'] }, T0 + 7).device.deviceId, 'dev-cam-2');
+});
+
 test('reject returns the request and device, and audits who rejected which role', (t) => {
   const store = tempStore(t);
   const requestId = ask(store, 'dev-no');
