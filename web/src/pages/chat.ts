@@ -188,6 +188,8 @@ export class ChatPage extends LitElement {
     else if (p.state === 'error') this.#notice = `The run failed: ${p.errorMessage ?? 'unknown error'} (clawgate logs has the cause).`;
     this.requestUpdate();
     void this.#loadHistory();
+    // A first message creates its session: the select lists it from now on.
+    void this.#loadSessions();
   }
 
   #onAgent(p: AgentPayload): void {
