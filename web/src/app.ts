@@ -6,6 +6,7 @@ import './pages/overview.js';
 import './pages/devices.js';
 import './pages/approvals.js';
 import './pages/sessions.js';
+import './pages/chat.js';
 import './pages/cron.js';
 import './pages/logs.js';
 
@@ -16,6 +17,7 @@ const PAGES = [
   { route: 'overview', title: 'Overview' },
   { route: 'devices', title: 'Devices' },
   { route: 'approvals', title: 'Approvals' },
+  { route: 'chat', title: 'Chat' },
   { route: 'sessions', title: 'Sessions' },
   { route: 'cron', title: 'Cron' },
   { route: 'logs', title: 'Logs' },
@@ -184,6 +186,8 @@ export class ClawgateApp extends LitElement {
         return html`<cg-devices .conn=${this.#conn}></cg-devices>`;
       case 'approvals':
         return html`<cg-approvals .conn=${this.#conn}></cg-approvals>`;
+      case 'chat':
+        return html`<cg-chat .conn=${this.#conn}></cg-chat>`;
       case 'sessions':
         return html`<cg-sessions .conn=${this.#conn}></cg-sessions>`;
       case 'cron':
