@@ -5,10 +5,10 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startAgentGateway, type AgentGateway } from '../helpers/agent-gateway.js';
 import { lastUserText, type Script } from '../helpers/fake-model-server.js';
-import { launchChromium, screenshotDir, seriousAxeViolations } from '../helpers/browser.js';
+import { launchChromium, pairedDashboard, screenshotDir, seriousAxeViolations } from '../helpers/browser.js';
 import { repoRoot } from '../helpers/repo-root.js';
 
 const VERSION = (JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -27,23 +27,13 @@ const script: Script = ({ body }) => {
 describe('the dashboard Approvals and Sessions pages in headless Chromium', () => {
   let ag: AgentGateway;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   const consoleErrors: string[] = [];
   const shots = screenshotDir();
 
   before(async () => {
     [ag, browser] = await Promise.all([startAgentGateway({ script }), launchChromium()]);
-    context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    // Pair through the token form, as the owner does the first time.
-    await page.goto(`http://127.0.0.1:${ag.gw.port}/`);
-    await page.getByLabel('Gateway token').fill(ag.gw.token!);
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await page.locator('[data-fact=version]').getByText(VERSION, { exact: true }).waitFor({ timeout: STEP_MS });
+    ({ page } = await pairedDashboard(browser, ag.gw, { viewport: { width: 1200, height: 760 }, version: VERSION, consoleErrors, timeoutMs: STEP_MS }));
   });
   after(async () => {
     await browser?.close();

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's Chromium (CI installs the `chromium` package, as .ci/run does). */
 export const CHROMIUM = process.env['CLAWGATE_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -15,6 +15,27 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set CLAWGATE_CHROMIUM`);
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 30_000 });
+}
+
+/**
+ * A page of a fresh context paired with the dashboard through the token form, as the owner does the first
+ * time, landed on Overview (its version shown). Console errors of the page are pushed to consoleErrors.
+ */
+export async function pairedDashboard(
+  browser: Browser,
+  gw: { port: number; token: string | undefined },
+  opts: { viewport: { width: number; height: number }; version: string; consoleErrors: string[]; timeoutMs: number },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: opts.viewport });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') opts.consoleErrors.push(m.text());
+  });
+  await page.goto(`http://127.0.0.1:${gw.port}/`);
+  await page.getByLabel('Gateway token').fill(gw.token!);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.locator('[data-fact=version]').getByText(opts.version, { exact: true }).waitFor({ timeout: opts.timeoutMs });
+  return { context, page };
 }
 
 /** Where screenshots go: CLAWGATE_SCREENSHOTS=<dir> (docs/ when refreshing the docs), else nowhere. */
