@@ -303,10 +303,6 @@ export class TuiApp implements TuiActions {
     });
   }
 
-  completions(name: SlashName): SelectItem[] {
-    return this.#completions.get(name) ?? [];
-  }
-
   async #submit(raw: string): Promise<void> {
     const input = parseInput(raw);
     if (input.kind === 'empty') return;

@@ -129,10 +129,11 @@ export async function runCommand(app: TuiActions, name: SlashName, args: string[
       return;
     }
     case 'agent': {
-      const id = await pickOr(app, args[0], 'Switch agent', async () => (await app.conn.call(agentsList, undefined)).agents.map((a) => ({ value: a.id, label: a.id, ...(a.name ? { description: inert(a.name, 64) } : {}) })));
+      // One agents.list serves both the picker and the check of a typed id.
+      const { agents } = await app.conn.call(agentsList, undefined);
+      const id = await pickOr(app, args[0], 'Switch agent', async () => agents.map((a) => ({ value: a.id, label: a.id, ...(a.name ? { description: inert(a.name, 64) } : {}) })));
       if (id === undefined) return;
-      const known = (await app.conn.call(agentsList, undefined)).agents.some((a) => a.id === id);
-      if (!known) throw new ClawgateError('UNKNOWN_AGENT', `no agent "${inert(id, 64)}": /agent without an id lists them`);
+      if (!agents.some((a) => a.id === id)) throw new ClawgateError('UNKNOWN_AGENT', `no agent "${inert(id, 64)}": /agent without an id lists them`);
       await app.switchSession(mainSessionKey(id));
       return;
     }
