@@ -75,6 +75,10 @@ export const COMMAND_LOADERS: Record<string, (program: Command, ctx: Ctx) => Pro
     (await import('./commands/agent.js')).register(program, ctx);
     return [];
   },
+  async dashboard(program, ctx) {
+    (await import('./commands/dashboard.js')).register(program, ctx);
+    return [];
+  },
   async tui(program, ctx) {
     (await import('./commands/tui.js')).register(program, ctx);
     return [];

@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import { openInBrowser } from './open-url.js';
 
 /** Everything a command touches outside itself; tests pass their own. */
 export interface CliIo {
@@ -10,6 +11,8 @@ export interface CliIo {
   readonly isTTY: boolean;
   /** Ask a question on the terminal; only called when isTTY. */
   prompt(question: string): Promise<string>;
+  /** Open a link in this desktop's browser; resolves false where there is none (absent: never opens). */
+  openUrl?(url: string): Promise<boolean>;
 }
 
 /** The process's real terminal. */
@@ -20,6 +23,7 @@ export function processIo(): CliIo {
     write: (text) => void process.stdout.write(text),
     env: process.env,
     isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    openUrl: (url) => openInBrowser(url),
     async prompt(question) {
       const rl = createInterface({ input: process.stdin, output: process.stdout });
       try {

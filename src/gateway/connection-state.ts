@@ -15,7 +15,7 @@ export interface Session {
   readonly deviceFamily: string | undefined;
   readonly displayName: string | undefined;
   readonly instanceId: string | undefined;
-  readonly authMethod: 'device-token' | 'gateway-token' | 'device-signature' | 'none';
+  readonly authMethod: 'device-token' | 'gateway-token' | 'device-signature' | 'bootstrap-code' | 'none';
   readonly locality: Locality;
   readonly remoteIp: string | undefined;
   readonly connectedAtMs: number;

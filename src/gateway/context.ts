@@ -3,6 +3,7 @@ import type { AgentRuntimeApi } from '../agents/runtime-api.js';
 import type { ApprovalService } from '../approvals/approval-service.js';
 import type { ResolvedToken } from '../auth/gateway-token.js';
 import type { AuthRateLimiter } from '../auth/rate-limit.js';
+import type { BootstrapCodes } from '../pairing/bootstrap-codes.js';
 import type { EffectiveGatewayConfig } from '../config/schema.js';
 import type { StatePaths } from '../config/paths.js';
 import type { Channels } from '../channels/channel.js';
@@ -26,6 +27,8 @@ export interface GatewayContext {
   readonly log: Logger;
   /** Failed-auth limits per remote address (bounded). */
   readonly authLimiter: AuthRateLimiter;
+  /** Single-use codes of `clawgate dashboard` links (in memory, hashed). */
+  readonly bootstrapCodes: BootstrapCodes;
   /** The agent runtime: runs, sessions, models and provider health. */
   readonly agents: AgentRuntimeApi;
   /** The chat channels (Telegram): status, delivery, close. */

@@ -10,6 +10,7 @@ import { authorizeDevice, type DeviceConnect, type DeviceDecision } from '../pai
 import { deviceIdFromRawKey, publicKeyToWire, rawPublicKey, verifyDeviceSignature } from '../pairing/device-key.js';
 import type { PresentedTokens } from '../pairing/device-token-verdict.js';
 import { pendingRefusal } from '../pairing/pending-cause.js';
+import { scopesCover } from '../pairing/scope-lattice.js';
 import type { AuthScope } from '../auth/rate-limit.js';
 import type { ClientKind, Locality } from '../pairing/policy.js';
 import type { GatewayContext } from './context.js';
@@ -58,6 +59,33 @@ function checkProtocol(raw: unknown): void {
       { code: CLOSE_CODES.protocolMismatch, reason: 'protocol mismatch' },
     );
   }
+}
+
+const BOOTSTRAP_FIX = 'run clawgate dashboard on the gateway host for a new link (a link works once, for one minute)';
+
+/**
+ * Spend a dashboard link's code (one try, whatever happens next) and check it covers the role and scopes asked.
+ * Failures count against the address's failed-auth limit, as a wrong token does.
+ */
+function redeemBootstrapCode(
+  gw: GatewayContext,
+  code: string,
+  role: string,
+  scopes: readonly string[],
+  nowMs: number,
+  limits: { assertNotLimited(scope: AuthScope): void; recordFailure(scope: AuthScope): void },
+): { issuedBy: string } {
+  limits.assertNotLimited('shared-secret');
+  const verdict = gw.bootstrapCodes.consume(code, nowMs);
+  const refuse = (message: string, reason: string): never => {
+    limits.recordFailure('shared-secret');
+    return fail('AUTH_BOOTSTRAP_TOKEN_INVALID', `unauthorized: ${message}; ${BOOTSTRAP_FIX}`, { authReason: reason }, 'unauthorized: dashboard link code invalid (run clawgate dashboard)');
+  };
+  if (!verdict.ok) return refuse(verdict.why === 'expired' ? 'this dashboard link has expired' : 'this dashboard link was already used or is not from this gateway run', `bootstrap_${verdict.why}`);
+  if (role !== 'operator' || !scopesCover(verdict.scopes, scopes)) {
+    return refuse(`this dashboard link grants role operator with ${verdict.scopes.join(', ')}, and the client asked for role ${role} with ${scopes.join(', ') || 'no scopes'}`, 'bootstrap_scope');
+  }
+  return { issuedBy: verdict.issuedBy };
 }
 
 /**
@@ -134,6 +162,8 @@ export function performHandshake(gw: GatewayContext, rawParams: unknown, input: 
   };
 
   if (!params.device) {
+    // A code pairs a key; with no key there is nothing for it to approve, and it must not stand in for the token.
+    if (auth.bootstrapToken) fail('DEVICE_IDENTITY_REQUIRED', 'device identity required: a dashboard link code pairs the device key that presents it; connect with a device key', {}, 'device identity required');
     if (sharedOk) {
       // Device-less: the owner's token on loopback keeps its scopes; off-host it gets none. Nothing is paired.
       return { session: { ...base, scopes: locality === 'loopback-direct' ? scopes : [], deviceId: undefined, authMethod: gw.config.authMode === 'none' ? 'none' : 'gateway-token' } };
@@ -158,13 +188,15 @@ export function performHandshake(gw: GatewayContext, rawParams: unknown, input: 
   }
   const nonce = device.nonce || invalid('device-nonce-missing', 'device nonce required');
   if (nonce !== input.nonce) invalid('device-nonce-mismatch', 'device nonce mismatch');
-  const signedToken = auth.token ?? auth.deviceToken ?? '';
+  // As v4 signs: the shared token, else the device token, else the setup code.
+  const signedToken = auth.token ?? auth.deviceToken ?? auth.bootstrapToken ?? '';
   const fields = { deviceId: device.id, clientId: params.client.id, clientMode: params.client.mode, role, scopes, signedAtMs: device.signedAt, token: signedToken, nonce, platform: params.client.platform, deviceFamily: params.client.deviceFamily };
   if (!verifyDeviceSignature(raw, fields, device.signature)) invalid('device-signature', 'device signature invalid');
 
   // Which wire slot carries what; pairing/ judges what the tokens mean. Under auth mode none there is no
   // gateway token, so auth.token can only be a device token; otherwise an auth.token that did not prove the
   // gateway token is an older client's device token or a wrong gateway token, which only the store can tell.
+  const bootstrap = auth.bootstrapToken ? redeemBootstrapCode(gw, auth.bootstrapToken, role, scopes, input.nowMs, { assertNotLimited, recordFailure }) : undefined;
   const tokens: PresentedTokens =
     gw.config.authMode === 'none'
       ? { presentedToken: auth.deviceToken || sharedToken }
@@ -183,6 +215,7 @@ export function performHandshake(gw: GatewayContext, rawParams: unknown, input: 
     locality,
     kind,
     proof: sharedOk,
+    bootstrap,
     ...tokens,
     deviceTokenLocked: retryAfterMs('device-token') > 0,
   };

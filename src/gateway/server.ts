@@ -21,6 +21,7 @@ import { ConnectionGuard, HTTP_DEADLINES } from './connection-guard.js';
 import { STORE_WATCH_INTERVAL_MS } from './limits.js';
 import { buildMethodTable } from '../rpc/method-table.js';
 import { domainMethods } from '../rpc/domain-methods.js';
+import { BootstrapCodes } from '../pairing/bootstrap-codes.js';
 import { gatewayInfoMethods } from './methods/gateway-info.js';
 import { stateDirIdOf } from '../util/state-dir-id.js';
 import { StoreWatcher } from './store-watcher.js';
@@ -118,6 +119,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     cron,
     approvals,
     authLimiter: new AuthRateLimiter(),
+    bootstrapCodes: new BootstrapCodes(),
     syncStore: () => safely(() => watcher.pollIfWrittenHere()),
     port: () => boundPort,
     reloadGatewayToken() {
@@ -138,6 +140,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
       channels,
       cron,
       approvals,
+      bootstrapCodes: context.bootstrapCodes,
     }),
   ]);
   // Run progress reaches operators who may read it; a slow reader loses deltas rather than growing memory.

@@ -31,6 +31,8 @@ export interface DeviceConnect extends PresentedTokens {
   kind: ClientKind;
   /** The client proved ownership of the install (gateway token, or auth mode none on loopback). */
   proof: boolean;
+  /** The connect carried a valid single-use code (already consumed and checked against the scopes asked); who issued it. */
+  bootstrap?: { issuedBy: string } | undefined;
   /** The caller's failed-auth limit bars device-token attempts from this address: any presented device token is refused. */
   deviceTokenLocked?: boolean | undefined;
 }
@@ -44,7 +46,7 @@ export interface IssuedToken {
 }
 
 export type DeviceDecision =
-  | { outcome: 'pass'; issued?: IssuedToken; autoApprovedRequestId?: string; authMethod: 'device-token' | 'gateway-token' | 'device-signature' }
+  | { outcome: 'pass'; issued?: IssuedToken; autoApprovedRequestId?: string; authMethod: 'device-token' | 'gateway-token' | 'device-signature' | 'bootstrap-code' }
   | { outcome: 'pending'; requestId: string; reason: string; created: boolean; cause: PendingCause };
 
 function lower(v: string | undefined): string | undefined {
@@ -143,7 +145,7 @@ export function authorizeDevice(store: Store, c: DeviceConnect, policy: PolicyOp
     // A new device asking a non-operator role is decided as a role request, so a browser page never becomes a
     // node: the policy refuses a browser a role upgrade, and decides every upgrade of any other client alike.
     const policyReason: PairingReason = reason === 'not-paired' && c.role !== 'operator' ? 'role-upgrade' : reason;
-    const decision = decide(c.locality, policyReason, c.proof ? 'gateway-token' : 'none', c.kind, policy);
+    const decision = decide(c.locality, policyReason, c.bootstrap ? 'bootstrap-code' : c.proof ? 'gateway-token' : 'none', c.kind, policy);
 
     if (decision === 'refuse') {
       throw new ClawgateError('PAIRING_REFUSED', `pairing refused (${reason}): a browser page cannot take role "${c.role}"`, { reason });
@@ -152,11 +154,12 @@ export function authorizeDevice(store: Store, c: DeviceConnect, policy: PolicyOp
     if (decision === 'auto-approve') {
       const { request } = upsertPending(store, c, reason, nowMs);
       applyApproval(store, request, nowMs);
-      store.audit.append({ tsMs: nowMs, kind: 'pairing.auto-approved', deviceId: c.deviceId, requestId: request.requestId, role: c.role, actor: 'gateway', reason, detail: { scopes: request.scopes, locality: c.locality } });
+      const via = c.bootstrap ? { via: 'bootstrap-code', issuedBy: c.bootstrap.issuedBy } : {};
+      store.audit.append({ tsMs: nowMs, kind: 'pairing.auto-approved', deviceId: c.deviceId, requestId: request.requestId, role: c.role, actor: 'gateway', reason, detail: { scopes: request.scopes, locality: c.locality, ...via } });
       const issued = mintFor(store, c, nowMs, 'approved');
       touch(store, c, nowMs, store.devices.get(c.deviceId)!);
-      // The policy auto-approves only a client holding the gateway token.
-      return { outcome: 'pass', issued, autoApprovedRequestId: request.requestId, authMethod: 'gateway-token' };
+      // The policy auto-approves only a client holding the gateway token or a single-use code.
+      return { outcome: 'pass', issued, autoApprovedRequestId: request.requestId, authMethod: c.bootstrap ? 'bootstrap-code' : 'gateway-token' };
     }
     // A pass means the record covers the connect (reason "none"), so the device exists.
     return passWithToken(store, c, nowMs, device!, active, verdict);
@@ -218,6 +221,8 @@ function touch(store: Store, c: DeviceConnect, nowMs: number, device: DeviceReco
 /** The record covers the connect; now the device-token verdict decides (see DESIGN.md "Minting"). */
 function passWithToken(store: Store, c: DeviceConnect, nowMs: number, device: DeviceRecord, token: TokenRecord | undefined, verdict: DeviceTokenVerdict): DeviceDecision {
   touch(store, c, nowMs, device);
+  // A code is spent on this connect to get this key a token: an already paired key gets a fresh one.
+  if (c.bootstrap) return { outcome: 'pass', issued: mintFor(store, c, nowMs, 'bootstrap-code', true), authMethod: 'bootstrap-code' };
   // "valid" means the presented token matched the active record's hash: the record exists.
   if (verdict.kind === 'valid') {
     const recentlyUsed = token!.confirmedAtMs !== undefined && nowMs - (token!.lastUsedAtMs ?? Number.NEGATIVE_INFINITY) < USAGE_WRITE_INTERVAL_MS;

@@ -7,6 +7,7 @@ import { CLIENT_KINDS, LOCALITIES, POLICY_TABLE, PROOFS, REASONS, decide, type C
 function expected(l: Locality, r: PairingReason, p: Proof, k: ClientKind, optIn: boolean): Decision {
   if (r === 'none') return 'pass';
   if (k === 'browser' && r === 'role-upgrade') return 'refuse';
+  if (p === 'bootstrap-code') return 'auto-approve';
   if (l === 'loopback-direct') return p === 'gateway-token' ? 'auto-approve' : 'pending';
   if (p === 'gateway-token' && k === 'other' && optIn) return 'auto-approve';
   return 'pending';
@@ -25,7 +26,7 @@ test('SU-LOCAL-AUTOAPPROVE-POLICY: every cell is declared and matches the design
           }
           cells++;
         }
-  assert.equal(cells, 3 * 5 * 2 * 2);
+  assert.equal(cells, 3 * 5 * 3 * 2);
 });
 
 test('forwarded loopback is never treated as local', () => {

@@ -35,6 +35,8 @@ export const ConnectParamsSchema = Type.Object(
           token: Type.Optional(Type.String({ maxLength: 1024 })),
           password: Type.Optional(Type.String({ maxLength: 1024 })),
           deviceToken: Type.Optional(Type.String({ maxLength: 1024 })),
+          // Protocol v4's name for a single-use setup code; here, the code of a `clawgate dashboard` link.
+          bootstrapToken: Type.Optional(Type.String({ maxLength: 1024 })),
         },
         { additionalProperties: false },
       ),

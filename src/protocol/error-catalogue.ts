@@ -50,6 +50,8 @@ export const ERROR_CATALOGUE = {
   // A credential that is the redacted placeholder clawgate prints (pasted back from its output).
   SECRET_IS_PLACEHOLDER: { wire: 'INVALID_REQUEST', kind: 'auth' },
   AUTH_RATE_LIMITED: { wire: 'INVALID_REQUEST', kind: 'auth', retryable: true },
+  // A dashboard link's single-use code that is unknown, used, expired, or asked for more than it grants (v4's name).
+  AUTH_BOOTSTRAP_TOKEN_INVALID: { wire: 'INVALID_REQUEST', kind: 'auth' },
   PAIRING_REQUIRED: { wire: 'NOT_PAIRED', kind: 'pairing' },
   // "pairing required" on the wire, each with its precise cause (pairing/pending-cause.ts); a request waits for approval.
   DEVICE_TOKEN_ROTATED: { wire: 'NOT_PAIRED', kind: 'pairing' },

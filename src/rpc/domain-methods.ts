@@ -11,6 +11,7 @@ import { configMethods } from '../config/rpc-methods.js';
 import { cronMethods } from '../cron/rpc-methods.js';
 import type { CronService } from '../cron/scheduler.js';
 import { loggingMethods } from '../logging/rpc-methods.js';
+import type { BootstrapCodes } from '../pairing/bootstrap-codes.js';
 import { pairingMethods } from '../pairing/rpc-methods.js';
 
 /** What the domains' method factories need; the gateway builds it once. */
@@ -24,12 +25,14 @@ export interface DomainDeps {
   readonly cron: CronService;
   /** Exec approvals: resolving wakes the waiting run in this process. */
   readonly approvals: ApprovalService;
+  /** Single-use codes of dashboard links; the handshake redeems them. */
+  readonly bootstrapCodes: BootstrapCodes;
 }
 
 /** Each domain's methods, built from its own factory with only the parts it needs. */
 export function domainMethods(d: DomainDeps): ReadonlyArray<readonly MethodImpl[]> {
   return [
-    pairingMethods(d.store),
+    pairingMethods(d.store, d.bootstrapCodes),
     configMethods(d.configPath),
     authMethods(d.gatewayToken),
     loggingMethods(d.logsDir, () => [d.gatewayToken.current().secret?.reveal()]),

@@ -23,7 +23,7 @@ export interface ConnectSpec {
   clientId?: string;
   clientMode?: string;
   platform?: string;
-  auth?: { token?: string; deviceToken?: string; password?: string };
+  auth?: { token?: string; deviceToken?: string; password?: string; bootstrapToken?: string };
   signature?: 'v3' | 'v2';
   /** Override fields after signing (to test rejections). */
   tamper?: (params: Record<string, unknown>) => void;
@@ -65,7 +65,7 @@ export function connectParams(spec: ConnectSpec, nonce: string): Record<string, 
   if (spec.device) {
     const signedAt = spec.signedAt ?? Date.now();
     const n = spec.nonce ?? nonce;
-    const fields = { deviceId: spec.device.deviceId, clientId, clientMode, role, scopes, signedAtMs: signedAt, token: spec.auth?.token ?? spec.auth?.deviceToken ?? '', nonce: n, platform };
+    const fields = { deviceId: spec.device.deviceId, clientId, clientMode, role, scopes, signedAtMs: signedAt, token: spec.auth?.token ?? spec.auth?.deviceToken ?? spec.auth?.bootstrapToken ?? '', nonce: n, platform };
     const payload = spec.signature === 'v2' ? buildV2Payload(fields) : buildV3Payload(fields);
     params['device'] = { id: spec.device.deviceId, publicKey: spec.device.publicKey, signature: sign(null, Buffer.from(payload), spec.device.privateKey).toString('base64url'), signedAt, nonce: n };
   }

@@ -29,6 +29,20 @@ function routeOf(hash: string): Route {
   return PAGES.find((p) => p.route === name)?.route ?? 'overview';
 }
 
+/** A `clawgate dashboard` link's code: `#code=<base64url>`. */
+const LINK_CODE = /^#code=([A-Za-z0-9_-]{16,256})$/;
+
+/**
+ * Take the link's code out of the address bar before anything else runs: it leaves no history entry, no
+ * bookmark and no screenshot holding it. The code then lives only in the first connect's arguments.
+ */
+function takeLinkCode(): string | undefined {
+  const m = LINK_CODE.exec(location.hash);
+  if (!m) return undefined;
+  history.replaceState(null, '', `${location.pathname}#/overview`);
+  return m[1];
+}
+
 /** The gateway that served this page: same host and port, ws:// or wss:// to match the page. */
 function gatewayUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/`;
@@ -40,8 +54,8 @@ const MAX_RECONNECT_MS = 10_000;
 const UNREACHABLE = new Set(['GATEWAY_UNREACHABLE', 'GATEWAY_TIMEOUT', 'GATEWAY_CLOSED']);
 
 /**
- * The dashboard shell: this browser's identity, the connect (cached device token, or the gateway token
- * pasted in the form, held only for that one connect), the nav and the current page. Light DOM, so one
+ * The dashboard shell: this browser's identity, the connect (cached device token, or a link's code or the
+ * gateway token pasted in the form, each held only for that one connect), the nav and the current page. Light DOM, so one
  * stylesheet ('self' under the CSP) styles everything.
  */
 export class ClawgateApp extends LitElement {
@@ -50,6 +64,7 @@ export class ClawgateApp extends LitElement {
   #notice: string | undefined;
   #identity: BrowserIdentity | undefined;
   #conn: GatewayConnection | undefined;
+  #linkCode: string | undefined = takeLinkCode();
   #route: Route = routeOf(location.hash);
   #busy = false;
   #retryMs = RECONNECT_MS / 2;
@@ -86,30 +101,40 @@ export class ClawgateApp extends LitElement {
       this.#set('fatal', (err as Error).message);
       return;
     }
+    const code = this.#linkCode;
+    this.#linkCode = undefined;
+    if (code) {
+      await this.#connect({ bootstrapCode: code });
+      return;
+    }
     const cached = await loadDeviceToken();
     if (!cached) {
       this.#set('needs-token');
       return;
     }
-    await this.#connect(undefined);
+    await this.#connect({});
   }
 
-  /** One connect; the gateway token, if given, lives in this call's arguments only. */
-  async #connect(gatewayToken: string | undefined): Promise<boolean> {
+  /**
+   * One connect; a gateway token or link code, if given, lives in this call's arguments only. A link code
+   * pairs afresh, so the cached device token is not sent beside it.
+   */
+  async #connect(first: { gatewayToken?: string; bootstrapCode?: string }): Promise<boolean> {
     const identity = this.#identity!;
     this.#set('connecting');
     const conn = new GatewayConnection(gatewayUrl(), identity);
-    const deviceToken = await loadDeviceToken();
+    const { gatewayToken, bootstrapCode } = first;
+    const deviceToken = bootstrapCode ? undefined : await loadDeviceToken();
     try {
-      await conn.connect({ gatewayToken, deviceToken });
+      await conn.connect({ gatewayToken, bootstrapCode, deviceToken });
     } catch (err) {
       const e = err as ClawgateError;
       // A gateway that is restarting or unreachable comes back: a paired browser waits for it, with the cause.
-      if (deviceToken && !gatewayToken && UNREACHABLE.has(e.code)) {
+      if (deviceToken && !gatewayToken && !bootstrapCode && UNREACHABLE.has(e.code)) {
         this.#retryMs = Math.min(this.#retryMs * 2, MAX_RECONNECT_MS);
         this.#notice = `${e.message}. Retrying in ${Math.round(this.#retryMs / 1000)} s…`;
         this.#set('connecting');
-        setTimeout(() => void this.#connect(undefined), this.#retryMs);
+        setTimeout(() => void this.#connect({}), this.#retryMs);
         return false;
       }
       // The gateway's message, exactly: it says why and which command to run on the host.
@@ -124,7 +149,7 @@ export class ClawgateApp extends LitElement {
       this.#conn = undefined;
       this.#notice = `Disconnected from the gateway (${code}${reason ? `: ${reason}` : ''}). Reconnecting…`;
       this.#set('connecting');
-      setTimeout(() => void this.#connect(undefined), RECONNECT_MS);
+      setTimeout(() => void this.#connect({}), RECONNECT_MS);
     });
     this.#set('connected');
     return true;
@@ -142,7 +167,7 @@ export class ClawgateApp extends LitElement {
       return;
     }
     this.#busy = true;
-    await this.#connect(token);
+    await this.#connect({ gatewayToken: token });
     this.#busy = false;
     this.requestUpdate();
   }
@@ -209,7 +234,10 @@ export class ClawgateApp extends LitElement {
           connect and kept nowhere. A browser on another machine gets a pending request instead: approve it on the host with
           <code>clawgate devices approve</code>.
         </p>
-        <p>On the gateway's host, <code>clawgate gateway token show --show-secret</code> prints the token in a terminal.</p>
+        <p>
+          On the gateway's host, <code>clawgate dashboard</code> opens a link that pairs this browser (once, within a minute); or
+          <code>clawgate gateway token show --show-secret</code> prints the token in a terminal.
+        </p>
         <form @submit=${(ev: SubmitEvent) => void this.#submitToken(ev)} autocomplete="off">
           <label for="token">Gateway token</label>
           <input id="token" name="token" type="password" autocomplete="off" spellcheck="false" required />

@@ -39,9 +39,13 @@ function errorOf(shape: ErrorShape): ClawgateError {
   return new ClawgateError(code, shape.message, { ...details, wireCode: shape.code });
 }
 
-/** How this browser proves itself: the pasted gateway token (first contact) and/or its cached device token. */
+/**
+ * How this browser proves itself: the pasted gateway token or a `clawgate dashboard` link's single-use code
+ * (first contact), and/or its cached device token.
+ */
 export interface Credentials {
   gatewayToken?: string | undefined;
+  bootstrapCode?: string | undefined;
   deviceToken?: StoredDeviceToken | undefined;
 }
 
@@ -173,10 +177,11 @@ export class GatewayConnection {
     const auth: NonNullable<ConnectParams['auth']> = {};
     if (creds.gatewayToken) auth.token = creds.gatewayToken;
     if (creds.deviceToken) auth.deviceToken = creds.deviceToken.token;
-    if (auth.token || auth.deviceToken) params.auth = auth;
+    if (creds.bootstrapCode) auth.bootstrapToken = creds.bootstrapCode;
+    if (auth.token || auth.deviceToken || auth.bootstrapToken) params.auth = auth;
     const id = this.identity;
     const signedAt = Date.now();
-    const payload = buildV3Payload({ deviceId: id.deviceId, clientId: CLIENT_ID, clientMode: CLIENT_MODE, role, scopes, signedAtMs: signedAt, token: auth.token ?? auth.deviceToken ?? '', nonce, platform: PLATFORM });
+    const payload = buildV3Payload({ deviceId: id.deviceId, clientId: CLIENT_ID, clientMode: CLIENT_MODE, role, scopes, signedAtMs: signedAt, token: auth.token ?? auth.deviceToken ?? auth.bootstrapToken ?? '', nonce, platform: PLATFORM });
     params.device = { id: id.deviceId, publicKey: id.publicKey, signature: await signPayload(id, payload), signedAt, nonce };
     return params;
   }

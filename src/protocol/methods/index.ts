@@ -5,6 +5,7 @@ import * as channels from './channels.js';
 import * as chat from './chat.js';
 import * as config from './config.js';
 import * as cron from './cron.js';
+import * as dashboardLink from './dashboard-link.js';
 import * as devicePair from './device-pair.js';
 import * as deviceToken from './device-token.js';
 import * as execApprovals from './exec-approvals.js';
@@ -20,6 +21,7 @@ export * from './channels.js';
 export * from './chat.js';
 export * from './config.js';
 export * from './cron.js';
+export * from './dashboard-link.js';
 export * from './device-pair.js';
 export * from './device-token.js';
 export * from './exec-approvals.js';
@@ -30,7 +32,7 @@ export * from './models.js';
 export * from './sessions.js';
 export * from './define.js';
 
-const MODULES = [gatewayInfo, config, gatewayToken, devicePair, deviceToken, logs, chat, agent, sessions, models, channels, channelPairing, cron, execApprovals];
+const MODULES = [gatewayInfo, config, gatewayToken, devicePair, deviceToken, dashboardLink, logs, chat, agent, sessions, models, channels, channelPairing, cron, execApprovals];
 
 /** Every method this gateway serves, by name: each definition is named once, in its own module. */
 export const METHODS: ReadonlyMap<string, MethodDef> = new Map(
